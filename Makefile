@@ -1,0 +1,51 @@
+# The two commands: `make run` (the app on http://127.0.0.1:8000) and `make test` (everything).
+# Each creates the project virtualenv and installs requirements.txt when it changes.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+REQ_HASH := $(shell $(PYTHON) -c "import hashlib;print(hashlib.sha1(open('requirements.txt','rb').read()).hexdigest()[:12])")
+STAMP := $(VENV)/.installed-$(REQ_HASH)
+
+.PHONY: setup run test lint format messages bench clean
+
+$(STAMP): requirements.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+setup: $(STAMP)
+
+run: setup
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_deck
+	@echo "Value Karuta on http://$(HOST):$(PORT)/"
+	$(BIN)/daphne -b $(HOST) -p $(PORT) karuta.asgi:application
+
+test: setup lint
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: setup
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Needs GNU gettext; the compiled catalogues are committed so `run` and `test` do not.
+# Each app keeps its own catalogue (games/locale, surveys/locale); locale/ holds the project's
+# (templates/, karuta/). Run from each folder so a catalogue holds only its own strings.
+MSG := DJANGO_SETTINGS_MODULE=karuta.settings PYTHONPATH=$(CURDIR) $(CURDIR)/$(BIN)/django-admin
+messages: setup
+	cd games && $(MSG) makemessages -l ja -l en
+	cd surveys && $(MSG) makemessages -l ja -l en
+	$(MSG) makemessages -l ja -l en --ignore=.venv --ignore=games --ignore=surveys --ignore=tests --ignore=bench --ignore=staticfiles
+	$(MSG) compilemessages --ignore=.venv
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

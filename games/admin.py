@@ -1,0 +1,36 @@
+from django.contrib import admin
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from games.models import Field, ValueType
+
+
+@admin.register(Field)
+class FieldAdmin(admin.ModelAdmin):
+    list_display = ("code", "name_ja", "name_en", "order", "color")
+    list_editable = ("order",)
+
+
+@admin.register(ValueType)
+class ValueTypeAdmin(admin.ModelAdmin):
+    list_display = ("number", "picture", "name_ja", "name_en", "field", "updated_at")
+    list_display_links = ("number", "name_ja", "name_en")
+    list_filter = ("field",)
+    search_fields = ("name_ja", "name_en", "slug", "reading", "source")
+    readonly_fields = ("picture", "updated_at")
+    fieldsets = (
+        (None, {"fields": ("number", "slug", "field", "order", "reading", "source")}),
+        (_("Torifuda front"), {"fields": ("name_ja", "name_en", "illustration", "picture")}),
+        (_("Torifuda back"), {"fields": ("concept_ja", "concept_en", "outline_ja", "outline_en")}),
+        (
+            _("Yomifuda"),
+            {"fields": ("overview_ja", "overview_en", "explanation_ja", "explanation_en")},
+        ),
+        (None, {"fields": ("updated_at",)}),
+    )
+
+    @admin.display(description=_("picture"))
+    def picture(self, obj: ValueType) -> str:
+        if not obj.pk:
+            return "—"
+        return format_html('<img src="{}" alt="" width="64" height="64">', obj.image_url("thumb"))

@@ -1,0 +1,206 @@
+"""Pillow rendering of the three card faces: torifuda front, torifuda back, yomifuda.
+
+Sizes are in pixels; the printable deck asks for 63 × 88 mm cards at its resolution.
+``lang`` is "ja", "en" or "both" (Japanese with the English under it).
+"""
+
+import re
+
+from django.utils import translation
+from django.utils.translation import gettext as _
+from PIL import Image, ImageDraw, ImageFont
+
+from games import fonts
+from games.models import ValueType, pick
+from games.pictograms import render_image
+
+INK = (32, 33, 36)
+MUTED = (95, 99, 104)
+PAPER = (255, 253, 247)  # washi-like off-white
+NO_LINE_START = set("、。，．・：；？！ー）」』】〕〉》’”ゝゞぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ,.;:!?)]}")
+TOKEN = re.compile(r"[A-Za-z0-9\u00C0-\u024F'’\-%/&]+[,.;:!?)]*\s*|\s+|.", re.S)
+
+
+def hex_to_rgb(color: str) -> tuple[int, int, int]:
+    color = color.lstrip("#")
+    return tuple(int(color[i : i + 2], 16) for i in (0, 2, 4))  # type: ignore[return-value]
+
+
+def tokens(text: str) -> list[str]:
+    """Words for Latin text, single characters for Japanese, punctuation glued to the left."""
+    out: list[str] = []
+    for token in TOKEN.findall(text):
+        if out and token[0] in NO_LINE_START:
+            out[-1] += token
+        else:
+            out.append(token)
+    return out
+
+
+def wrap(text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        line = ""
+        for token in tokens(paragraph):
+            trial = line + token
+            if line and font.getlength(trial.rstrip()) > width:
+                lines.append(line.rstrip())
+                line = token.lstrip()
+            else:
+                line = trial
+        lines.append(line.rstrip())
+    return lines
+
+
+def fit_text(
+    text: str, width: int, height: int, start: int, weight: str = "regular", minimum: int = 8
+) -> tuple[ImageFont.FreeTypeFont, list[str], int]:
+    """The largest font size (down to ``minimum``) at which ``text`` fits the box."""
+    size = start
+    while True:
+        font = fonts.load(size, weight)
+        lines = wrap(text, font, width)
+        line_height = int(size * 1.45)
+        if len(lines) * line_height <= height or size <= minimum:
+            return font, lines, line_height
+        size = max(minimum, int(size * 0.92))
+
+
+def draw_block(
+    draw: ImageDraw.ImageDraw,
+    text: str,
+    box: tuple[int, int, int, int],
+    start: int,
+    *,
+    weight: str = "regular",
+    fill=INK,
+    align: str = "left",
+) -> int:
+    """Draw wrapped text in ``box`` (x, y, w, h); return the y below the last line."""
+    x, y, w, h = box
+    font, lines, line_height = fit_text(text, w, h, start, weight)
+    for line in lines:
+        dx = (w - font.getlength(line)) / 2 if align == "center" else 0
+        draw.text((x + dx, y), line, font=font, fill=fill)
+        y += line_height
+    return y
+
+
+def texts(value: ValueType, part: str, lang: str) -> str:
+    if lang == "both":
+        return f"{value.text(part, 'ja')}\n{value.text(part, 'en')}"
+    return value.text(part, lang)
+
+
+def label(message: str, lang: str) -> str:
+    """A UI label in the card's language; "both" shows Japanese then English."""
+    if lang == "both":
+        with translation.override("ja"):
+            ja = _(message)
+        with translation.override("en"):
+            en = _(message)
+        return f"{ja} / {en}"
+    with translation.override(lang):
+        return _(message)
+
+
+def blank(size: tuple[int, int], color: tuple[int, int, int]) -> tuple[Image.Image, ImageDraw.ImageDraw]:
+    image = Image.new("RGB", size, PAPER)
+    draw = ImageDraw.Draw(image)
+    w, h = size
+    border = max(4, w // 60)
+    draw.rounded_rectangle(
+        (border // 2, border // 2, w - border // 2 - 1, h - border // 2 - 1),
+        radius=w // 18,
+        outline=color,
+        width=border,
+    )
+    return image, draw
+
+
+def picture(value: ValueType, size: int) -> Image.Image:
+    if value.illustration:
+        from games.images import open_variant
+
+        image = open_variant(value.illustration.name, "print").convert("RGBA")
+        image.thumbnail((size, size), Image.Resampling.LANCZOS)
+        return image
+    return render_image(value.number, value.field.color, size)
+
+
+def torifuda_front(value: ValueType, lang: str, size: tuple[int, int]) -> Image.Image:
+    color = hex_to_rgb(value.field.color)
+    image, draw = blank(size, color)
+    w, h = size
+    pad = w // 12
+    small = fonts.load(max(10, w // 22))
+    draw.text((pad, pad * 0.8), f"{value.number:02d}", font=small, fill=color)
+    field_name = pick(value.field, "name", "ja" if lang == "both" else lang)
+    draw.text((w - pad - small.getlength(field_name), pad * 0.8), field_name, font=small, fill=color)
+    pic_size = int(w * 0.72)
+    pic = picture(value, pic_size)
+    image.paste(pic, ((w - pic.width) // 2, int(h * 0.11) + (pic_size - pic.height) // 2), pic)
+    top = int(h * 0.11) + pic_size + h // 40
+    name = value.text("name", "ja" if lang == "both" else lang)
+    bottom = draw_block(
+        draw, name, (pad, top, w - 2 * pad, h // 7), w // 8, weight="bold", align="center"
+    )
+    if lang == "both":
+        draw_block(
+            draw, value.name_en, (pad, bottom, w - 2 * pad, h // 12), w // 16, fill=MUTED,
+            align="center",
+        )
+    return image
+
+
+def header(draw: ImageDraw.ImageDraw, value: ValueType, lang: str, size: tuple[int, int]) -> int:
+    w, h = size
+    color = hex_to_rgb(value.field.color)
+    band = h // 7
+    draw.rectangle((w // 60, w // 60 + w // 30, w - w // 60, band), fill=color)
+    name = value.text("name", "ja" if lang == "both" else lang)
+    font = fonts.load(w // 13, "bold")
+    draw.text((w // 12, band // 2 - w // 40), name, font=font, fill=(255, 255, 255))
+    if lang == "both":
+        en = fonts.load(w // 24)
+        draw.text((w // 12, band // 2 + w // 14), value.name_en, font=en, fill=(255, 255, 255))
+    return band + h // 40
+
+
+def section(draw, title: str, body: str, box: tuple[int, int, int, int], color) -> int:
+    x, y, w, h = box
+    title_font = fonts.load(max(10, w // 22), "bold")
+    draw.text((x, y), title, font=title_font, fill=color)
+    y += int(title_font.size * 1.5)
+    return draw_block(draw, body, (x, y, w, h - int(title_font.size * 1.5)), max(11, w // 17))
+
+
+def torifuda_back(value: ValueType, lang: str, size: tuple[int, int]) -> Image.Image:
+    color = hex_to_rgb(value.field.color)
+    image, draw = blank(size, color)
+    w, h = size
+    pad = w // 12
+    y = header(draw, value, lang, size)
+    room = h - y - pad
+    y = section(draw, label("Concept", lang), texts(value, "concept", lang),
+                (pad, y, w - 2 * pad, int(room * 0.4)), color) + h // 50
+    section(draw, label("Outline", lang), texts(value, "outline", lang),
+            (pad, y, w - 2 * pad, h - y - pad), color)
+    return image
+
+
+def yomifuda(value: ValueType, lang: str, size: tuple[int, int]) -> Image.Image:
+    color = hex_to_rgb(value.field.color)
+    image, draw = blank(size, color)
+    w, h = size
+    pad = w // 12
+    y = header(draw, value, lang, size)
+    source_font = fonts.load(max(9, w // 34))
+    room = h - y - pad - source_font.size * 3
+    y = section(draw, label("Overview", lang), texts(value, "overview", lang),
+                (pad, y, w - 2 * pad, int(room * 0.45)), color) + h // 50
+    section(draw, label("Easy explanation", lang), texts(value, "explanation", lang),
+            (pad, y, w - 2 * pad, h - y - pad - source_font.size * 3), color)
+    draw_block(draw, value.source, (pad, h - pad - source_font.size * 2, w - 2 * pad,
+               source_font.size * 3), source_font.size, fill=MUTED)
+    return image

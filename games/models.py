@@ -1,0 +1,158 @@
+"""What is stored about the deck: academic fields and the 24 value types.
+
+Each text is stored in both languages side by side (``name_en`` / ``name_ja``) so the admin
+edits a card on one page; :meth:`ValueType.text` picks the active language.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from games.images import validate_card_image
+
+LANGS = ("ja", "en")
+CARD_TEXTS = ("name", "concept", "outline", "overview", "explanation")
+
+
+def pick(obj: object, attr: str, lang: str | None = None) -> str:
+    """``obj.<attr>_<lang>`` for the given or active language, falling back to the other."""
+    lang = (lang or translation.get_language() or settings.LANGUAGE_CODE)[:2]
+    if lang not in LANGS:
+        lang = "en"
+    other = "en" if lang == "ja" else "ja"
+    return getattr(obj, f"{attr}_{lang}") or getattr(obj, f"{attr}_{other}")
+
+
+class Field(models.Model):
+    """One of the four academic fields the values come from."""
+
+    code = models.SlugField(_("code"), max_length=32, unique=True)
+    order = models.PositiveSmallIntegerField(_("display order"), default=0)
+    color = models.CharField(_("colour"), max_length=7, default="#1f6fb2")
+    name_ja = models.CharField(_("name (Japanese)"), max_length=64)
+    name_en = models.CharField(_("name (English)"), max_length=64)
+    description_ja = models.TextField(_("description (Japanese)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = _("field")
+        verbose_name_plural = _("fields")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return pick(self, "name")
+
+    @property
+    def description(self) -> str:
+        return pick(self, "description")
+
+
+def card_upload_to(instance: "ValueType", filename: str) -> str:
+    return f"cards/{instance.number:02d}-{instance.slug}/original-{filename}"
+
+
+class ValueType(models.Model):
+    """A value of the deck: one torifuda (name, picture; back: concept, outline) and one
+    yomifuda (name, overview, easy explanation)."""
+
+    number = models.PositiveSmallIntegerField(_("number"), unique=True)
+    slug = models.SlugField(_("slug"), max_length=64, unique=True)
+    field = models.ForeignKey(
+        Field, on_delete=models.PROTECT, related_name="value_types", verbose_name=_("field")
+    )
+    order = models.PositiveSmallIntegerField(_("display order"), default=0)
+    source = models.CharField(_("source"), max_length=300, blank=True)
+    reading = models.CharField(_("reading (hiragana)"), max_length=64, blank=True)
+
+    name_ja = models.CharField(_("name (Japanese)"), max_length=64)
+    name_en = models.CharField(_("name (English)"), max_length=64)
+    concept_ja = models.TextField(_("concept (Japanese)"))
+    concept_en = models.TextField(_("concept (English)"))
+    outline_ja = models.TextField(_("outline (Japanese)"))
+    outline_en = models.TextField(_("outline (English)"))
+    overview_ja = models.TextField(_("overview (Japanese)"))
+    overview_en = models.TextField(_("overview (English)"))
+    explanation_ja = models.TextField(_("easy explanation (Japanese)"))
+    explanation_en = models.TextField(_("easy explanation (English)"))
+
+    illustration = models.ImageField(
+        _("illustration"),
+        upload_to=card_upload_to,
+        blank=True,
+        validators=[validate_card_image],
+        help_text=_("PNG, JPEG or WebP, at most 5 MB. Leave empty to use the built-in pictogram."),
+    )
+    # What load_deck last wrote, per field: a field whose value differs was edited in the
+    # admin and is kept by the next load (unless --reset).
+    fixture_snapshot = models.JSONField(default=dict, blank=True, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["order", "number"]
+        verbose_name = _("value type")
+        verbose_name_plural = _("value types")
+
+    def __str__(self) -> str:
+        return f"{self.number:02d} {self.name_en} / {self.name_ja}"
+
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        if self.illustration:
+            from django.core.files.storage import default_storage
+
+            from games.images import make_variants, variant_name
+
+            if not default_storage.exists(variant_name(self.illustration.name, "card")):
+                make_variants(self.illustration.name)
+
+    def text(self, part: str, lang: str | None = None) -> str:
+        return pick(self, part, lang)
+
+    @property
+    def name(self) -> str:
+        return pick(self, "name")
+
+    @property
+    def concept(self) -> str:
+        return pick(self, "concept")
+
+    @property
+    def outline(self) -> str:
+        return pick(self, "outline")
+
+    @property
+    def overview(self) -> str:
+        return pick(self, "overview")
+
+    @property
+    def explanation(self) -> str:
+        return pick(self, "explanation")
+
+    def image_url(self, size: str = "card") -> str:
+        """URL of the picture at a named size: the uploaded one if any, else the pictogram."""
+        if self.illustration:
+            from games.images import variant_name
+
+            return settings.MEDIA_URL + variant_name(self.illustration.name, size)
+        return reverse("pictogram", args=[self.number])
+
+    def as_card(self, lang: str | None = None) -> dict:
+        """The card's texts in one language, JSON-safe (pages and the game use it)."""
+        data = {part: self.text(part, lang) for part in CARD_TEXTS}
+        data.update(
+            number=self.number,
+            slug=self.slug,
+            field=self.field.code,
+            field_name=pick(self.field, "name", lang),
+            color=self.field.color,
+            reading=self.reading,
+            source=self.source,
+            image=self.image_url(),
+        )
+        return data

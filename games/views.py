@@ -1,0 +1,114 @@
+"""Pages of the deck: home, the rules tutorial, study mode and the printable deck."""
+
+from django.core.cache import cache
+from django.db.models import Max
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_safe
+
+from games.models import Field, ValueType
+from games.pictograms import render_svg
+from games.printing import LANG_CHOICES, deck_pdf
+
+
+def card_lang(request) -> str:
+    """Card texts follow the page language; ``?both=1`` adds English under Japanese."""
+    return "both" if request.GET.get("both") == "1" else translation.get_language()[:2]
+
+
+def study_strings() -> dict[str, str]:
+    """Text the study page's script shows, translated here (the JS holds no English)."""
+    return {
+        "readAloud": _("Read aloud"),
+        "stop": _("Stop reading"),
+        "noVoice": _("This browser cannot read aloud; the text is shown on the card."),
+    }
+
+
+@require_safe
+def home(request):
+    fields = Field.objects.all()
+    sample = ValueType.objects.select_related("field").filter(number__in=[10, 22, 24])
+    return render(request, "games/home.html", {"fields": fields, "sample": sample})
+
+
+@require_safe
+def rules(request):
+    sample = ValueType.objects.select_related("field").filter(number=13).first()
+    return render(request, "games/rules.html", {"sample": sample})
+
+
+@require_safe
+def study(request):
+    fields = list(Field.objects.all())
+    values = ValueType.objects.select_related("field")
+    active = request.GET.get("field", "")
+    if active:
+        if active not in {f.code for f in fields}:
+            raise Http404("No such field")
+        values = values.filter(field__code=active)
+    context = {
+        "fields": fields,
+        "values": values,
+        "active_field": active,
+        "lang": card_lang(request),
+        "study_strings": study_strings(),
+    }
+    return render(request, "games/study.html", context)
+
+
+@require_safe
+def card_detail(request, slug: str):
+    value = get_object_or_404(ValueType.objects.select_related("field"), slug=slug)
+    neighbours = list(ValueType.objects.values_list("slug", flat=True))
+    index = neighbours.index(value.slug)
+    context = {
+        "value": value,
+        "lang": card_lang(request),
+        "previous": neighbours[index - 1] if index > 0 else None,
+        "next": neighbours[index + 1] if index + 1 < len(neighbours) else None,
+        "study_strings": study_strings(),
+    }
+    return render(request, "games/card_detail.html", context)
+
+
+@require_safe
+def print_deck(request):
+    return render(
+        request, "games/print.html", {"fields": Field.objects.all(), "langs": LANG_CHOICES}
+    )
+
+
+@require_safe
+def print_deck_pdf(request, lang: str):
+    if lang not in LANG_CHOICES:
+        raise Http404("No such language")
+    field = request.GET.get("field", "")
+    values = ValueType.objects.select_related("field")
+    if field:
+        values = values.filter(field__code=field)
+    stamp = values.aggregate(last=Max("updated_at"))["last"]
+    count = values.count()
+    if not count:
+        raise Http404("No cards")
+    # Rendering takes seconds: keep the PDF until any card changes.
+    key = f"deck-pdf:{lang}:{field}:{count}:{stamp.isoformat() if stamp else ''}"
+    pdf = cache.get(key)
+    if pdf is None:
+        pdf = deck_pdf(list(values), lang)
+        cache.set(key, pdf, 24 * 3600)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    suffix = f"-{field}" if field else ""
+    response["Content-Disposition"] = f'attachment; filename="value-karuta-{lang}{suffix}.pdf"'
+    return response
+
+
+@require_safe
+@cache_control(public=True, max_age=3600)
+def pictogram(request, number: int):
+    value = get_object_or_404(ValueType.objects.select_related("field"), number=number)
+    svg = render_svg(value.number, value.field.color, title=value.name)
+    return HttpResponse(svg, content_type="image/svg+xml")

@@ -1,0 +1,26 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path, re_path
+from django.views.static import serve
+
+from games.views import pictogram
+from karuta.views import healthz
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),
+    path("pictograms/<int:number>.svg", pictogram, name="pictogram"),
+]
+urlpatterns += i18n_patterns(
+    path("", include("games.urls")),
+    path("play/", include("games.play_urls")),
+    path("survey/", include("surveys.urls")),
+    prefix_default_language=True,
+)
+if settings.SERVE_MEDIA:
+    # Uploaded card pictures: small and few, so Django may serve them when no proxy does.
+    urlpatterns += [
+        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+    ]

@@ -1,0 +1,192 @@
+"""Shared test fixtures: the deck, real servers (daphne, redis-server) and a real browser.
+
+Missing system parts (redis-server, Chromium) skip their tests with a clear reason on a
+developer's machine and fail them in CI (CI=true), where .ci/run installs them.
+"""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.request import urlopen
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+
+
+def require(condition: bool, what: str) -> None:
+    """Skip (fail in CI) when a system component the test needs is missing."""
+    if condition:
+        return
+    message = f"{what} is not installed here (.ci/run installs it in CI)"
+    if IN_CI:
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(url: str, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urlopen(url, timeout=2) as response:
+                if response.status < 500:
+                    return
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{url} did not answer within {timeout}s")
+        time.sleep(0.1)
+
+
+@pytest.fixture
+def deck(db):
+    """The full 24-value deck from fixtures/deck.json, loaded as `make run` loads it."""
+    from games.deck import load_deck
+    from games.models import ValueType
+
+    load_deck()
+    return list(ValueType.objects.select_related("field"))
+
+
+@dataclass
+class Server:
+    """A daphne process serving the app on loopback, with its own SQLite database."""
+
+    url: str
+    env: dict
+    process: subprocess.Popen
+    port: int
+
+    def manage(self, *args: str, input: str | None = None) -> str:
+        result = subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env=self.env,
+            input=input,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return result.stdout
+
+    def stop(self, sig: int | None = None) -> None:
+        if self.process.poll() is None:
+            if sig is None:
+                self.process.terminate()
+            else:
+                self.process.send_signal(sig)
+            self.process.wait(timeout=10)
+
+    def start(self) -> None:
+        self.process = start_daphne(self.env, self.port)
+
+
+def start_daphne(env: dict, port: int) -> subprocess.Popen:
+    log = open(Path(env["KARUTA_TEST_DIR"]) / f"daphne-{port}.log", "ab")  # noqa: SIM115
+    process = subprocess.Popen(
+        [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
+         "karuta.asgi:application"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    wait_for(f"http://127.0.0.1:{port}/healthz")
+    return process
+
+
+def make_server(tmp_path: Path, extra_env: dict | None = None) -> Server:
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "MEDIA_ROOT": str(tmp_path / "media"),
+        "SECRET_KEY": "test-secret-key-not-for-production",
+        "KARUTA_TEST_DIR": str(tmp_path),
+        "PYTHONUNBUFFERED": "1",
+        **(extra_env or {}),
+    }
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    for args in (["migrate", "--noinput"], ["load_deck"]):
+        subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True,
+                       capture_output=True)
+    port = free_port()
+    return Server(url=f"http://127.0.0.1:{port}", env=env, process=start_daphne(env, port),
+                  port=port)
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory) -> Iterator[Server]:
+    """One live daphne server for the browser tests of a session."""
+    srv = make_server(tmp_path_factory.mktemp("server"))
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory) -> Iterator[str]:
+    """A private redis-server on a free loopback port, started for this test session."""
+    binary = shutil.which("redis-server")
+    require(binary is not None, "redis-server")
+    port = free_port()
+    workdir = tmp_path_factory.mktemp("redis")
+    process = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+         "--dir", str(workdir)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1) as sock:
+                sock.sendall(b"PING\r\n")
+                if sock.recv(16).startswith(b"+PONG"):
+                    break
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            process.kill()
+            raise RuntimeError("redis-server did not start")
+        time.sleep(0.05)
+    yield f"redis://127.0.0.1:{port}/0"
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Debian Chromium driven by Playwright."""
+    require(Path(CHROMIUM).exists(), f"Chromium ({CHROMIUM})")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--no-first-run", "--disable-quic"],
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="en-GB")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
