@@ -17,7 +17,9 @@ from games.pictograms import render_image
 INK = (32, 33, 36)
 MUTED = (95, 99, 104)
 PAPER = (255, 253, 247)  # washi-like off-white
-NO_LINE_START = set("、。，．・：；？！ー）」』】〕〉》’”ゝゞぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ,.;:!?)]}")
+NO_LINE_START = set(
+    "、。，．・：；？！ー）」』】〕〉》’”ゝゞぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ,.;:!?)]}"
+)
 TOKEN = re.compile(r"[A-Za-z0-9\u00C0-\u024F'’\-%/&]+[,.;:!?)]*\s*|\s+|.", re.S)
 
 
@@ -104,7 +106,9 @@ def label(message: str, lang: str) -> str:
         return _(message)
 
 
-def blank(size: tuple[int, int], color: tuple[int, int, int]) -> tuple[Image.Image, ImageDraw.ImageDraw]:
+def blank(
+    size: tuple[int, int], color: tuple[int, int, int]
+) -> tuple[Image.Image, ImageDraw.ImageDraw]:
     image = Image.new("RGB", size, PAPER)
     draw = ImageDraw.Draw(image)
     w, h = size
@@ -136,7 +140,9 @@ def torifuda_front(value: ValueType, lang: str, size: tuple[int, int]) -> Image.
     small = fonts.load(max(10, w // 22))
     draw.text((pad, pad * 0.8), f"{value.number:02d}", font=small, fill=color)
     field_name = pick(value.field, "name", "ja" if lang == "both" else lang)
-    draw.text((w - pad - small.getlength(field_name), pad * 0.8), field_name, font=small, fill=color)
+    draw.text(
+        (w - pad - small.getlength(field_name), pad * 0.8), field_name, font=small, fill=color
+    )
     pic_size = int(w * 0.72)
     pic = picture(value, pic_size)
     image.paste(pic, ((w - pic.width) // 2, int(h * 0.11) + (pic_size - pic.height) // 2), pic)
@@ -147,7 +153,11 @@ def torifuda_front(value: ValueType, lang: str, size: tuple[int, int]) -> Image.
     )
     if lang == "both":
         draw_block(
-            draw, value.name_en, (pad, bottom, w - 2 * pad, h // 12), w // 16, fill=MUTED,
+            draw,
+            value.name_en,
+            (pad, bottom, w - 2 * pad, h // 12),
+            w // 16,
+            fill=MUTED,
             align="center",
         )
     return image
@@ -182,10 +192,23 @@ def torifuda_back(value: ValueType, lang: str, size: tuple[int, int]) -> Image.I
     pad = w // 12
     y = header(draw, value, lang, size)
     room = h - y - pad
-    y = section(draw, label("Concept", lang), texts(value, "concept", lang),
-                (pad, y, w - 2 * pad, int(room * 0.4)), color) + h // 50
-    section(draw, label("Outline", lang), texts(value, "outline", lang),
-            (pad, y, w - 2 * pad, h - y - pad), color)
+    y = (
+        section(
+            draw,
+            label("Concept", lang),
+            texts(value, "concept", lang),
+            (pad, y, w - 2 * pad, int(room * 0.4)),
+            color,
+        )
+        + h // 50
+    )
+    section(
+        draw,
+        label("Outline", lang),
+        texts(value, "outline", lang),
+        (pad, y, w - 2 * pad, h - y - pad),
+        color,
+    )
     return image
 
 
@@ -197,10 +220,28 @@ def yomifuda(value: ValueType, lang: str, size: tuple[int, int]) -> Image.Image:
     y = header(draw, value, lang, size)
     source_font = fonts.load(max(9, w // 34))
     room = h - y - pad - source_font.size * 3
-    y = section(draw, label("Overview", lang), texts(value, "overview", lang),
-                (pad, y, w - 2 * pad, int(room * 0.45)), color) + h // 50
-    section(draw, label("Easy explanation", lang), texts(value, "explanation", lang),
-            (pad, y, w - 2 * pad, h - y - pad - source_font.size * 3), color)
-    draw_block(draw, value.source, (pad, h - pad - source_font.size * 2, w - 2 * pad,
-               source_font.size * 3), source_font.size, fill=MUTED)
+    y = (
+        section(
+            draw,
+            label("Overview", lang),
+            texts(value, "overview", lang),
+            (pad, y, w - 2 * pad, int(room * 0.45)),
+            color,
+        )
+        + h // 50
+    )
+    section(
+        draw,
+        label("Easy explanation", lang),
+        texts(value, "explanation", lang),
+        (pad, y, w - 2 * pad, h - y - pad - source_font.size * 3),
+        color,
+    )
+    draw_block(
+        draw,
+        value.source,
+        (pad, h - pad - source_font.size * 2, w - 2 * pad, source_font.size * 3),
+        source_font.size,
+        fill=MUTED,
+    )
     return image

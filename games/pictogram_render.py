@@ -20,9 +20,11 @@ from PIL import Image, ImageDraw
 
 Tone = Literal["main", "dark", "light", "white", "accent"]
 Point = tuple[float, float]
+RGBA = tuple[int, int, int, int]
 
 VIEWBOX = 100.0
-SUPERSAMPLE = 4
+SUPERSAMPLE = 4  # draw at 4x, then downsample: Pillow's own shapes are not antialiased
+MAX_CANVAS = 2400  # ... but never above this many pixels a side (print sizes), nor below 2x
 ACCENT = "#f5b700"
 WHITE = "#ffffff"
 DARK_AMOUNT = -0.4
@@ -223,7 +225,7 @@ def shapes_to_svg(shapes: Sequence[Shape], color: str, *, title: str | None = No
 # -- Pillow -------------------------------------------------------------------------------------
 
 
-def _rgba(color: str) -> tuple[int, int, int, int]:
+def _rgba(color: str) -> RGBA:
     return (*_parse_hex(color), 255)
 
 
@@ -241,7 +243,7 @@ class _Painter:
     def box(self, x0: float, y0: float, x1: float, y1: float) -> list[float]:
         return [x0 * self.scale, y0 * self.scale, x1 * self.scale, y1 * self.scale]
 
-    def line(self, points: Sequence[Point], width: float, fill: tuple[int, ...]) -> None:
+    def line(self, points: Sequence[Point], width: float, fill: RGBA) -> None:
         """A stroked polyline with round joins and caps: straight segments plus discs.
 
         (Pillow's own ``joint="curve"`` leaves hairline spikes on finely sampled curves.)
@@ -263,8 +265,8 @@ class _Painter:
                 self._oval(cx, cy, rx, ry, stroke, fill)
             case Ellipse(_, _, _, _, _, stroke):
                 self._polygon(ellipse_points(shape), stroke, fill)
-            case Rect(x, y, w, h, radius, _, stroke):
-                self._rect(x, y, w, h, radius, stroke, fill)
+            case Rect():
+                self._rect(shape, fill)
             case Polygon(points, _, stroke):
                 self._polygon(list(points), stroke, fill)
             case Polyline(points, width, _):
@@ -272,7 +274,7 @@ class _Painter:
             case Arc(cx, cy, r, start, end, width, _):
                 self.line(arc_points(cx, cy, r, start, end), width, fill)
 
-    def _oval(self, cx: float, cy: float, rx: float, ry: float, stroke: float, fill) -> None:
+    def _oval(self, cx: float, cy: float, rx: float, ry: float, stroke: float, fill: RGBA) -> None:
         half = stroke / 2
         bbox = self.box(cx - rx - half, cy - ry - half, cx + rx + half, cy + ry + half)
         if stroke <= 0:
@@ -280,17 +282,19 @@ class _Painter:
         else:
             self.draw.ellipse(bbox, outline=fill, width=max(1, round(stroke * self.scale)))
 
-    def _rect(self, x: float, y: float, w: float, h: float, radius: float, stroke: float, fill):
-        half = stroke / 2
-        bbox = self.box(x - half, y - half, x + w + half, y + h + half)
-        corner = (radius + half) * self.scale if radius else 0
-        if stroke <= 0:
+    def _rect(self, rect: Rect, fill: RGBA) -> None:
+        half = rect.stroke / 2
+        bbox = self.box(
+            rect.x - half, rect.y - half, rect.x + rect.w + half, rect.y + rect.h + half
+        )
+        corner = (rect.radius + half) * self.scale  # round joins, as in the SVG
+        if rect.stroke <= 0:
             self.draw.rounded_rectangle(bbox, radius=corner, fill=fill)
         else:
-            width = max(1, round(stroke * self.scale))
+            width = max(1, round(rect.stroke * self.scale))
             self.draw.rounded_rectangle(bbox, radius=corner, outline=fill, width=width)
 
-    def _polygon(self, points: list[Point], stroke: float, fill) -> None:
+    def _polygon(self, points: list[Point], stroke: float, fill: RGBA) -> None:
         if stroke <= 0:
             self.draw.polygon(self.xy(points), fill=fill)
         else:
@@ -301,7 +305,8 @@ def shapes_to_image(shapes: Sequence[Shape], color: str, size: int) -> Image.Ima
     """``shapes`` rasterised at ``size`` x ``size`` pixels, RGBA on transparent, antialiased."""
     if size < 1:
         raise ValueError(f"size must be positive, not {size}")
-    big = Image.new("RGBA", (size * SUPERSAMPLE, size * SUPERSAMPLE), (0, 0, 0, 0))
+    factor = max(2, min(SUPERSAMPLE, MAX_CANVAS // size))
+    big = Image.new("RGBA", (size * factor, size * factor), (0, 0, 0, 0))
     painter = _Painter(big, palette(color))
     for shape in shapes:
         painter.paint(shape)

@@ -129,12 +129,12 @@ def _arrow(cx: float, cy: float, r: float, start: float, end: float, width: floa
 def _bust(cx: float, head_y: float, head_r: float, half_w: float, bottom: float,
           tone: Tone) -> tuple[Shape, Shape]:  # fmt: skip
     """A person from the chest up: a head over rounded shoulders."""
-    return Circle(cx, head_y, head_r, tone), Polygon(
-        _torso(cx, head_y, head_r, half_w, bottom), tone
-    )
+    body = _torso(cx, head_y, head_r, half_w, bottom)
+    return Circle(cx, head_y, head_r, tone), Polygon(body, tone)
 
 
 def _torso(cx: float, head_y: float, head_r: float, half_w: float, bottom: float) -> Points:
+    """The shoulders and chest under a head (see ``_bust``)."""
     top = head_y + head_r * 1.35
     return (*_arc(cx, top + half_w, half_w, 180, 360), (cx + half_w, bottom), (cx - half_w, bottom))
 
@@ -151,7 +151,8 @@ def _capsule(cx: float, cy: float, half_len: float, r: float, angle: float) -> P
 def _puzzle(x: float, y: float, s: float, sides: tuple[int, int, int, int]) -> Points:
     """A jigsaw piece: square ``s`` wide; sides (top, right, bottom, left) 1 tab, -1 hole."""
     corners = [(x, y), (x + s, y), (x + s, y + s), (x, y + s)]
-    r = s * 0.17
+    r = s * 0.17  # the knob: a circle centred 0.75 r beyond the edge
+    meet = math.degrees(math.asin(0.75))  # where that circle crosses the edge
     points: list[Point] = []
     for i, kind in enumerate(sides):
         (x0, y0), (x1, y1) = corners[i], corners[(i + 1) % 4]
@@ -162,7 +163,7 @@ def _puzzle(x: float, y: float, s: float, sides: tuple[int, int, int, int]) -> P
             continue
         mx, my = (x0 + x1) / 2, (y0 + y1) / 2
         for j in range(25):
-            theta = math.radians(228.6 - 277.2 * j / 24)
+            theta = math.radians(180 + meet - (180 + 2 * meet) * j / 24)
             t, h = r * math.cos(theta), 0.75 * r + r * math.sin(theta)
             points.append((mx + t * dx + h * nx, my + t * dy + h * ny))
     return tuple(points)
@@ -222,8 +223,8 @@ def _eye() -> tuple[Shape, ...]:
 def _bag() -> tuple[Shape, ...]:
     body = ((20, 40), (80, 40), (86, 92), (14, 92))
     return (
-        Rect(26, 20, 16, 30, 2, "light"),
-        Circle(62, 34, 12, "accent"),
+        Rect(22, 18, 14, 30, 2, "dark"),
+        Circle(64, 32, 11, "accent"),
         Polygon(body, "main"),
         Arc(50, 48, 15, 180, 360, 5, "dark"),
         Circle(35, 48, 3, "dark"),
@@ -271,7 +272,7 @@ def _bulb() -> tuple[Shape, ...]:
             ),
             5,
             "main",
-        )  # fmt: skip
+        )
         for a in (math.radians(d) for d in (-180, -135, -90, -45, 0))
     )
     return (
@@ -338,8 +339,9 @@ def _crowd() -> tuple[Shape, ...]:
     return (
         *_bust(20, 44, 9, 16, 92, "light"),
         *_bust(80, 44, 9, 16, 92, "light"),
+        # a white rim keeps the leader apart from the two behind
         Circle(50, 32, 14, "white"),
-        Polygon(_torso(50, 32, 12, 23, 92), "white", stroke=6),
+        Polyline(((27, 89), *_torso(50, 32, 12, 23, 92)[:-2], (73, 89)), 6, "white"),
         *_bust(50, 32, 12, 23, 92, "main"),
         Polygon(crown, "accent"),
     )
@@ -420,8 +422,8 @@ def _customer() -> tuple[Shape, ...]:
 
 def _jigsaw() -> tuple[Shape, ...]:
     return (
-        Polygon(_puzzle(54, 34, 38, (-1, 0, 1, -1)), "dark"),
-        Polygon(_puzzle(10, 34, 38, (1, 1, -1, 0)), "main"),
+        Polygon(_puzzle(55, 34, 38, (-1, 0, 1, -1)), "dark"),
+        Polygon(_puzzle(7, 34, 38, (1, 1, -1, 0)), "main"),
     )
 
 
@@ -449,7 +451,6 @@ def _book() -> tuple[Shape, ...]:
     return (
         Polygon(cover, "dark"),
         Polygon(tuple(left), "light"),
-        Polygon(tuple(right), "white"),
         Polygon(tuple(right), "light"),
         *lines,
         Polyline(((50, 26), (50, 84)), 3, "dark"),
@@ -483,14 +484,17 @@ def _tshirt() -> tuple[Shape, ...]:
 
 def _leaf() -> tuple[Shape, ...]:
     outline = _quad((22, 80), (12, 18), (88, 12)) + _quad((88, 12), (84, 86), (22, 80))[1:]
-    veins = tuple(
-        Polyline(((30 + 9 * i, 70 - 9 * i), end), 2.5, "light")
-        for i, end in enumerate(((30, 50), (62, 72), (45, 36), (74, 56), (60, 24)))
-    )
+    base, tip = (24, 78), (82, 18)
+    veins = []
+    for t, length in ((0.3, 15), (0.5, 14), (0.7, 10)):
+        x, y = base[0] + (tip[0] - base[0]) * t, base[1] + (tip[1] - base[1]) * t
+        for turn in (-42, 42):
+            end = _rot([(x + length * 0.695, y - length * 0.719)], turn, (x, y))[0]
+            veins.append(Polyline(((x, y), end), 2.5, "light"))
     return (
         Polyline(((24, 78), (8, 94)), 5, "dark"),
         Polygon(tuple(outline), "main"),
-        Polyline(((24, 78), (82, 18)), 3.5, "light"),
+        Polyline((base, tip), 3.5, "light"),
         *veins,
     )
 
@@ -527,7 +531,7 @@ MOTIFS: dict[int, str] = {
     1: "hammer",
     2: "a box and a coin with arrows swapping them",
     3: "eye",
-    4: "shopping bag with a plus",
+    4: "shopping bag with goods in it",
     5: "price tag with a percent mark",
     6: "office buildings",
     7: "glowing light bulb",

@@ -77,18 +77,23 @@ def cover(lang: str, count: int) -> Image.Image:
         lines = [
             _("%(count)d torifuda (cards to take) and %(count)d yomifuda (cards to read).")
             % {"count": count},
-            _("Print on A4 at 100% (no scaling). Print the back pages double-sided, "
-              "flipping on the long edge, so each back lands behind its front."),
+            _(
+                "Print on A4 at 100% (no scaling). Print the back pages double-sided, "
+                "flipping on the long edge, so each back lands behind its front."
+            ),
             _("Cut along the marks in the margins: every card is 63 × 88 mm."),
-            _("How to play: lay out all torifuda face up. The reader reads a yomifuda; "
-              "the takers race to take the matching torifuda. Whoever takes the most cards wins."),
+            _(
+                "How to play: lay out all torifuda face up. The reader reads a yomifuda; "
+                "the takers race to take the matching torifuda. Whoever takes the most cards wins."
+            ),
         ]
     y = pad
     draw.text((pad, y), title, font=fonts.load(round(9 * MM), "bold"), fill=cards.INK)
     y += round(18 * MM)
     for line in lines:
-        y = cards.draw_block(draw, line, (pad, y, PAGE[0] - 2 * pad, round(40 * MM)),
-                             round(5 * MM)) + round(5 * MM)
+        y = cards.draw_block(
+            draw, line, (pad, y, PAGE[0] - 2 * pad, round(40 * MM)), round(5 * MM)
+        ) + round(5 * MM)
     return page
 
 
@@ -111,8 +116,14 @@ def deck_pdf(values: list[ValueType], lang: str) -> bytes:
     pages = deck_pages(values, lang)
     buffer = io.BytesIO()
     pages[0].save(
-        buffer, "PDF", save_all=True, append_images=pages[1:], resolution=DPI,
-        title="Value Karuta", author="Value Karuta", quality=92,
+        buffer,
+        "PDF",
+        save_all=True,
+        append_images=pages[1:],
+        resolution=DPI,
+        title="Value Karuta",
+        author="Value Karuta",
+        quality=92,
     )
     return buffer.getvalue()
 

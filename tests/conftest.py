@@ -98,8 +98,16 @@ class Server:
 def start_daphne(env: dict, port: int) -> subprocess.Popen:
     log = open(Path(env["KARUTA_TEST_DIR"]) / f"daphne-{port}.log", "ab")  # noqa: SIM115
     process = subprocess.Popen(
-        [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
-         "karuta.asgi:application"],
+        [
+            sys.executable,
+            "-m",
+            "daphne",
+            "-b",
+            "127.0.0.1",
+            "-p",
+            str(port),
+            "karuta.asgi:application",
+        ],
         cwd=ROOT,
         env=env,
         stdout=log,
@@ -121,11 +129,13 @@ def make_server(tmp_path: Path, extra_env: dict | None = None) -> Server:
     }
     env.pop("DJANGO_SETTINGS_MODULE", None)
     for args in (["migrate", "--noinput"], ["load_deck"]):
-        subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True,
-                       capture_output=True)
+        subprocess.run(
+            [sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, capture_output=True
+        )
     port = free_port()
-    return Server(url=f"http://127.0.0.1:{port}", env=env, process=start_daphne(env, port),
-                  port=port)
+    return Server(
+        url=f"http://127.0.0.1:{port}", env=env, process=start_daphne(env, port), port=port
+    )
 
 
 @pytest.fixture(scope="session")
@@ -144,8 +154,19 @@ def redis_url(tmp_path_factory) -> Iterator[str]:
     port = free_port()
     workdir = tmp_path_factory.mktemp("redis")
     process = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-         "--dir", str(workdir)],
+        [
+            binary,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(workdir),
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -176,8 +197,14 @@ def browser():
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--no-first-run", "--disable-quic"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+                "--disable-quic",
+            ],
         )
         yield chromium
         chromium.close()
