@@ -156,3 +156,103 @@ class ValueType(models.Model):
             image=self.image_url(),
         )
         return data
+
+
+# --- Rooms: one game of karuta played over websockets (see games/services.py) ------------
+
+
+class Room(models.Model):
+    """A game room. The database row is the truth: every process reads it, none caches it."""
+
+    code = models.CharField(_("code"), max_length=8, unique=True)
+    host_token = models.CharField(max_length=64, unique=True, editable=False)
+    state = models.CharField(_("state"), max_length=16, default="lobby")
+    options = models.JSONField(_("settings"), default=dict, blank=True)
+    reader_seat = models.ForeignKey(
+        "Seat", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("reader"),
+    )  # fmt: skip
+    current_card = models.ForeignKey(
+        "BoardCard", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    turn_started_at = models.DateTimeField(null=True, blank=True)
+    # When the server must act by itself: the reading's time limit, or the automatic next card.
+    deadline = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("room")
+        verbose_name_plural = _("rooms")
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Seat(models.Model):
+    """A player's place in a room; the token in their browser brings them back to it."""
+
+    ACTIVE = "active"
+    REMOVED = "removed"
+    KICKED = "kicked"
+
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="seats")
+    token = models.CharField(max_length=64, unique=True, editable=False)
+    nickname = models.CharField(_("nickname"), max_length=40)
+    status = models.CharField(_("status"), max_length=16, default=ACTIVE)
+    score = models.IntegerField(_("score"), default=0)
+    cards = models.PositiveSmallIntegerField(_("cards taken"), default=0)
+    wrong_takes = models.PositiveSmallIntegerField(_("wrong takes"), default=0)
+    kicked_until = models.DateTimeField(null=True, blank=True)
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["joined_at", "id"]
+        verbose_name = _("seat")
+        verbose_name_plural = _("seats")
+
+    def __str__(self) -> str:
+        return self.nickname
+
+
+class BoardCard(models.Model):
+    """One torifuda on a room's board."""
+
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="board")
+    value_type = models.ForeignKey(ValueType, on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveSmallIntegerField()
+    read_order = models.PositiveSmallIntegerField()
+    read_at = models.DateTimeField(null=True, blank=True)
+    # Set by one conditional UPDATE … WHERE taken_by IS NULL: the row count names the winner.
+    taken_by = models.ForeignKey(
+        Seat, null=True, blank=True, on_delete=models.SET_NULL, related_name="taken_cards"
+    )
+    taken_at = models.DateTimeField(null=True, blank=True)
+    timed_out = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["room", "position"], name="board_position_unique"),
+            models.UniqueConstraint(fields=["room", "read_order"], name="board_read_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.room_id}:{self.value_type_id}"
+
+
+class Take(models.Model):
+    """Every tap on a card, right or wrong: the otetsuki lock-out and research counts."""
+
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="takes")
+    seat = models.ForeignKey(Seat, on_delete=models.CASCADE, related_name="takes")
+    card = models.ForeignKey(BoardCard, on_delete=models.CASCADE, related_name="+")
+    read_card = models.ForeignKey(BoardCard, on_delete=models.CASCADE, related_name="+")
+    correct = models.BooleanField()
+    won = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["read_card", "seat"])]

@@ -1,0 +1,282 @@
+"""The game's rules as plain Python: states, settings, moves and scoring.
+
+No Django, no database, no network: services.py asks these functions what a move means and
+stores the answer. Every function is deterministic given its arguments (randomness comes in
+as a ``random.Random``), so the rules are unit-tested on their own.
+
+States::
+
+    lobby ──start──▶ reading ──take (correct)──▶ taken ──next──▶ reading … ──▶ finished
+                        └──────deadline───────▶ timeout ─┘  (no card left) ──▶ finished
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta
+
+LOBBY = "lobby"
+READING = "reading"
+TAKEN = "taken"
+TIMEOUT = "timeout"
+FINISHED = "finished"
+STATES = (LOBBY, READING, TAKEN, TIMEOUT, FINISHED)
+
+PENALTY = "penalty"
+DISCUSS = "discuss"
+OFF = "off"
+WRONG_TAKE_MODES = (PENALTY, DISCUSS, OFF)
+
+LANG_MODES = ("ja", "en", "both")
+REVEAL_MODES = ("progressive", "delayed")
+READER_MODES = ("human", "auto")
+FIELDS = ("economics", "psychology", "sociology", "marketing")
+
+# A room code avoids look-alikes (0/O, 1/I/L, 2/Z, 5/S, 8/B, 6/G) so it can be read off a
+# projector at the back of a gym.
+CODE_ALPHABET = "ACDEFHJKMNPQRTUVWXY34679"
+CODE_LENGTH = 5
+NICKNAME_MAX = 20
+TIME_LIMITS = (0, 10, 15, 20, 30, 45, 60, 90, 120)
+PAUSE_RANGE = (1, 60)
+REVEAL_DELAY_RANGE = (0, 30)
+SET_BONUS_POINTS = 3
+PENALTY_POINTS = 1
+KICK_MINUTES = 10
+MAX_SEATS = 500
+
+# Words that keep a projected screen classroom-safe: matched case- and width-insensitively
+# inside a nickname. Deliberately short; the host can still kick.
+BLOCKLIST = (
+    "fuck", "shit", "cunt", "bitch", "nigger", "nigga", "fag", "whore", "slut", "rape",
+    "nazi", "hitler", "penis", "vagina", "porn", "dick", "pussy", "asshole",
+    "ちんこ", "まんこ", "死ね", "しね", "きちがい", "ガイジ", "うんこ", "セックス",
+)  # fmt: skip
+
+
+class RuleError(ValueError):
+    """A move the rules do not allow; ``code`` is the protocol's error code."""
+
+    def __init__(self, code: str, detail: str = "") -> None:
+        super().__init__(detail or code)
+        self.code = code
+        self.detail = detail or code
+
+
+@dataclass(frozen=True)
+class Settings:
+    """A room's settings, chosen by the host in the lobby."""
+
+    lang: str = "both"
+    fields: tuple[str, ...] = FIELDS
+    wrong_take: str = PENALTY
+    voice: bool = True
+    time_limit: int = 0  # seconds per card; 0 = no limit
+    reveal: str = "progressive"
+    reveal_delay: int = 5  # seconds before the text appears in "delayed" mode
+    reader_mode: str = "human"  # "auto": the server moves on by itself after each card
+    pause: int = 8  # seconds the card's back stays up before an automatic next card
+    set_bonus: bool = False
+
+    def as_dict(self) -> dict:
+        data = asdict(self)
+        data["fields"] = list(self.fields)
+        return data
+
+
+def _pick(value: object, allowed: Sequence, name: str) -> object:
+    if value not in allowed:
+        raise RuleError("bad_settings", f"{name} must be one of {', '.join(map(str, allowed))}")
+    return value
+
+
+def _int_in(value: object, low: int, high: int, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise RuleError("bad_settings", f"{name} must be a whole number from {low} to {high}")
+    return value
+
+
+def _bool(value: object, name: str) -> bool:
+    if not isinstance(value, bool):
+        raise RuleError("bad_settings", f"{name} must be true or false")
+    return value
+
+
+def settings_from(data: Mapping, base: Settings | None = None) -> Settings:
+    """Validated settings: ``data`` overrides ``base``; unknown keys are refused."""
+    base = base or Settings()
+    known = set(Settings.__dataclass_fields__)
+    unknown = set(data) - known
+    if unknown:
+        raise RuleError("bad_settings", f"unknown setting: {', '.join(sorted(unknown))}")
+    merged = {**base.as_dict(), **data}
+    fields_ = merged["fields"]
+    if (
+        not isinstance(fields_, list | tuple)
+        or not fields_
+        or any(f not in FIELDS for f in fields_)
+    ):
+        raise RuleError("bad_settings", f"fields must be a non-empty list of {', '.join(FIELDS)}")
+    return Settings(
+        lang=_pick(merged["lang"], LANG_MODES, "lang"),
+        fields=tuple(f for f in FIELDS if f in fields_),
+        wrong_take=_pick(merged["wrong_take"], WRONG_TAKE_MODES, "wrong_take"),
+        voice=_bool(merged["voice"], "voice"),
+        time_limit=_pick(merged["time_limit"], TIME_LIMITS, "time_limit"),
+        reveal=_pick(merged["reveal"], REVEAL_MODES, "reveal"),
+        reveal_delay=_int_in(merged["reveal_delay"], *REVEAL_DELAY_RANGE, "reveal_delay"),
+        reader_mode=_pick(merged["reader_mode"], READER_MODES, "reader_mode"),
+        pause=_int_in(merged["pause"], *PAUSE_RANGE, "pause"),
+        set_bonus=_bool(merged["set_bonus"], "set_bonus"),
+    )
+
+
+# --- room codes and nicknames ------------------------------------------------------------
+
+
+def new_code(rng: random.Random) -> str:
+    return "".join(rng.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalize_code(text: str) -> str:
+    """What a person typed as a code, upper-cased, without spaces and dashes."""
+    return re.sub(r"[\s\-]", "", unicodedata.normalize("NFKC", text or "")).upper()
+
+
+def is_code(text: str) -> bool:
+    return len(text) == CODE_LENGTH and all(c in CODE_ALPHABET for c in text)
+
+
+def clean_nickname(text: object) -> str:
+    """A nickname fit for a projected screen, or RuleError. HTML escaping is the page's job;
+    here: one line, no control characters, 1–20 characters, nothing on the blocklist."""
+    if not isinstance(text, str):
+        raise RuleError("bad_nickname", "nickname must be text")
+    name = unicodedata.normalize("NFKC", text)
+    name = "".join(c for c in name if unicodedata.category(c)[0] != "C")
+    name = " ".join(name.split())
+    if not name:
+        raise RuleError("bad_nickname", "nickname is empty")
+    if len(name) > NICKNAME_MAX:
+        raise RuleError("bad_nickname", f"nickname is longer than {NICKNAME_MAX} characters")
+    folded = name.casefold().replace(" ", "")
+    if any(word in folded for word in BLOCKLIST):
+        raise RuleError("bad_nickname", "nickname is not allowed")
+    return name
+
+
+# --- the board -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Deal:
+    """Where each card lies on the shared board and in which order the yomifuda are read."""
+
+    positions: dict[int, int]  # card number → board position (0-based)
+    read_order: dict[int, int]  # card number → reading turn (0-based)
+
+
+def deal(numbers: Iterable[int], rng: random.Random) -> Deal:
+    numbers = list(numbers)
+    if not numbers:
+        raise RuleError("no_cards", "the chosen fields hold no cards")
+    layout = numbers[:]
+    rng.shuffle(layout)
+    order = numbers[:]
+    rng.shuffle(order)
+    return Deal(
+        positions={n: i for i, n in enumerate(layout)},
+        read_order={n: i for i, n in enumerate(order)},
+    )
+
+
+# --- moves -------------------------------------------------------------------------------
+
+# Which actions each state allows; anything else is "out of turn".
+ALLOWED = {
+    LOBBY: {"settings", "start", "kick", "remove", "reader"},
+    READING: {"take", "kick", "remove", "reader", "skip"},
+    TAKEN: {"next", "kick", "remove", "reader"},
+    TIMEOUT: {"next", "kick", "remove", "reader"},
+    FINISHED: {"kick", "remove"},
+}
+
+
+def check_turn(state: str, action: str) -> None:
+    if action not in ALLOWED.get(state, ()):
+        raise RuleError("out_of_turn", f"cannot {action} while the room is {state}")
+
+
+def after_card(cards_left: int) -> str:
+    """The state ``next`` leads to."""
+    return READING if cards_left > 0 else FINISHED
+
+
+@dataclass(frozen=True)
+class WrongTake:
+    """What an otetsuki does under a room's rule."""
+
+    points: int  # added to the taker's score (negative = penalty)
+    locks_out: bool  # the taker may not take again for this yomifuda
+    shown_to_all: bool  # broadcast to every screen as a talking point
+
+
+def wrong_take(mode: str) -> WrongTake:
+    if mode == PENALTY:
+        return WrongTake(points=-PENALTY_POINTS, locks_out=True, shown_to_all=True)
+    if mode == DISCUSS:
+        return WrongTake(points=0, locks_out=False, shown_to_all=True)
+    if mode == OFF:
+        return WrongTake(points=0, locks_out=False, shown_to_all=False)
+    raise RuleError("bad_settings", f"unknown wrong-take rule {mode}")
+
+
+def take_points(
+    *, set_bonus: bool, field_taken_by_seat: int, field_on_board: int
+) -> tuple[int, int]:
+    """Points for a correct take: (card point, set bonus). The bonus is earned once, by the
+    take that completes a field of two or more cards in one player's hand."""
+    bonus = 0
+    if set_bonus and field_on_board >= 2 and field_taken_by_seat == field_on_board:
+        bonus = SET_BONUS_POINTS
+    return 1, bonus
+
+
+def deadline_after(start: datetime, seconds: int) -> datetime | None:
+    return start + timedelta(seconds=seconds) if seconds > 0 else None
+
+
+def is_due(deadline: datetime | None, now: datetime) -> bool:
+    return deadline is not None and now >= deadline
+
+
+# --- ranking -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Standing:
+    seat: int
+    nickname: str
+    score: int
+    cards: int
+    rank: int = 0
+    extra: dict = field(default_factory=dict, compare=False)
+
+
+def ranking(standings: Iterable[Standing]) -> list[Standing]:
+    """Highest score first, then most cards; equal results share a rank (1, 2, 2, 4)."""
+    ordered = sorted(standings, key=lambda s: (-s.score, -s.cards, s.nickname.casefold(), s.seat))
+    ranked: list[Standing] = []
+    for index, standing in enumerate(ordered):
+        prev = ranked[-1] if ranked else None
+        same = prev is not None and (prev.score, prev.cards) == (standing.score, standing.cards)
+        rank = prev.rank if same else index + 1
+        ranked.append(
+            Standing(standing.seat, standing.nickname, standing.score, standing.cards, rank,
+                     standing.extra)
+        )  # fmt: skip
+    return ranked

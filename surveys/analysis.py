@@ -1,0 +1,387 @@
+"""The research tables and statistics: pure pandas/scipy, frames in and frames out.
+
+No ORM here. The input is a *responses frame*, one row per response, with the columns
+``respondent, group, questionnaire, gender, age_band`` and one column per question code as
+stored (see surveys/questionnaires.py): single → code or None, scale → number or NaN,
+multi/values → list, text → str; ``<code>_other`` holds the "other" text of a multi question.
+Value questions also need ``aliases`` (normalized text → deck value number).
+"""
+
+import math
+from collections import Counter
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from surveys.questionnaires import GENDER_CODES, MULTI, QUESTIONNAIRES, SCALE, SINGLE, TEXT, VALUES
+from surveys.text import normalize_text
+
+TABLE_COLUMNS = [
+    "questionnaire",
+    "question",
+    "kind",
+    "option",
+    "n",
+    "man",
+    "woman",
+    "no_response",
+    "pct",
+    "comments",
+    "originals",
+]
+NONE_OPTION = "_none"  # a "no answer" row, shown only when someone skipped the question
+MIN_PER_GROUP = 5  # below this a comparison is "too few responses to say"
+ALPHA = 0.05
+
+
+def _present(value) -> bool:
+    if value is None:
+        return False
+    if isinstance(value, float) and math.isnan(value):
+        return False
+    if isinstance(value, str | list | tuple):
+        return len(value) > 0
+    return True
+
+
+def _text(value) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _gender_counts(genders: pd.Series) -> dict[str, int]:
+    counts = genders.value_counts()
+    return {g: int(counts.get(g, 0)) for g in GENDER_CODES}
+
+
+def _row(qn: int, code: str, kind: str, option: str, genders: pd.Series, total: int, **extra):
+    counts = _gender_counts(genders)
+    n = int(len(genders))
+    return {
+        "questionnaire": qn,
+        "question": code,
+        "kind": kind,
+        "option": option,
+        "n": n,
+        **counts,
+        "pct": round(100.0 * n / total, 1) if total else 0.0,
+        "comments": extra.get("comments", []),
+        "originals": extra.get("originals", []),
+    }
+
+
+def value_key(text: str, aliases: dict[str, int]) -> int | str:
+    """A deck value number when the text names one (directly or by alias), else the text."""
+    normalized = normalize_text(text)
+    return aliases.get(normalized, normalized)
+
+
+def group_table(frame: pd.DataFrame, questionnaire: int, aliases: dict[str, int]) -> pd.DataFrame:
+    """The published table of one group for one questionnaire.
+
+    One row per option of every closed question in its defined order (zero rows included),
+    counts by gender; reasons listed under the option they explain; value questions one row
+    per value named (aliases mapped, original wording kept); free text as with/no comments.
+    """
+    qn = QUESTIONNAIRES[questionnaire]
+    frame = ensure_columns(frame)
+    frame = frame[frame["questionnaire"] == questionnaire].reset_index(drop=True)
+    total = len(frame)
+    genders = frame["gender"]
+    rows = [_row(questionnaire, "N", "n", "respondents", genders, total)]
+    reasons = {q.comment_for: q.code for q in qn.questions if q.comment_for}
+    for question in qn.questions:
+        if question.comment_for:
+            continue
+        column = frame[question.code]
+        if question.kind in (SINGLE, SCALE):
+            rows += _choice_rows(frame, question, column, reasons.get(question.code), total)
+        elif question.kind == MULTI:
+            rows += _multi_rows(frame, question, column, total)
+        elif question.kind == VALUES:
+            rows += _value_rows(frame, question, column, aliases, total)
+        elif question.kind == TEXT:
+            has = column.map(lambda v: bool(_text(v))).astype(bool)
+            for option, mask in (("with comments", has), ("no comments", ~has)):
+                rows.append(_row(questionnaire, question.code, TEXT, option, genders[mask], total))
+    return pd.DataFrame(rows, columns=TABLE_COLUMNS)
+
+
+def _choice_rows(frame, question, column, reason_code, total):
+    rows = []
+    qn = _qn(question)
+    as_code = column.map(_code)
+    for option in question.options:
+        mask = as_code == option.code
+        comments = _comments(frame, reason_code, mask)
+        rows.append(
+            _row(qn, question.code, question.kind, option.code, frame["gender"][mask], total,
+                 comments=comments)
+        )
+    skipped = as_code.isna()
+    if skipped.any():
+        rows.append(
+            _row(qn, question.code, question.kind, NONE_OPTION, frame["gender"][skipped], total,
+                 comments=_comments(frame, reason_code, skipped))
+        )
+    return rows
+
+
+def _qn(question) -> int:
+    return 2 if question.code.endswith("2") else 1
+
+
+def ensure_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with every expected column present (an empty group has none)."""
+    frame = frame.copy()
+    for name in ("respondent", "group", "questionnaire", "gender", "age_band"):
+        if name not in frame:
+            frame[name] = pd.Series(dtype=object)
+    for qn in QUESTIONNAIRES.values():
+        for question in qn.questions:
+            for name in (question.code, f"{question.code}_other"):
+                if name not in frame:
+                    frame[name] = pd.Series([None] * len(frame), dtype=object)
+    return frame
+
+
+def _code(value) -> str | None:
+    if not _present(value):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _comments(frame, reason_code, mask) -> list[str]:
+    if not reason_code or not len(frame):
+        return []
+    return [t for t in (frame.loc[mask, reason_code].map(_text)) if t]
+
+
+def _multi_rows(frame, question, column, total):
+    rows = []
+    qn = _qn(question)
+    lists = column.map(lambda v: set(v) if isinstance(v, list | tuple) else set())
+    for option in question.options:
+        mask = lists.map(lambda chosen, c=option.code: c in chosen).astype(bool)
+        comments = []
+        if option.code == "other" and total:
+            other_col = f"{question.code}_other"
+            if other_col in frame:
+                comments = [t for t in frame.loc[mask, other_col].map(_text) if t]
+        genders = frame["gender"][mask]
+        rows.append(_row(qn, question.code, MULTI, option.code, genders, total, comments=comments))
+    skipped = lists.map(len) == 0
+    if skipped.any():
+        rows.append(_row(qn, question.code, MULTI, NONE_OPTION, frame["gender"][skipped], total))
+    return rows
+
+
+def _value_rows(frame, question, column, aliases, total):
+    """One row per value named; people are counted once per value even if they wrote it twice."""
+    qn = _qn(question)
+    people: dict[int | str, list[int]] = {}
+    originals: dict[int | str, Counter] = {}
+    first_text: dict[str, str] = {}
+    for position, items in enumerate(column.tolist()):
+        if not isinstance(items, list | tuple):
+            continue
+        seen = set()
+        for text in items:
+            text = _text(text)
+            if not text:
+                continue
+            key = value_key(text, aliases)
+            originals.setdefault(key, Counter())[text] += 1
+            if isinstance(key, str):
+                first_text.setdefault(key, text)
+            if key not in seen:
+                seen.add(key)
+                people.setdefault(key, []).append(position)
+    mapped = sorted((k for k in people if isinstance(k, int)), key=lambda k: (-len(people[k]), k))
+    unmapped = sorted((k for k in people if isinstance(k, str)), key=lambda k: (-len(people[k]), k))
+    rows = []
+    for key in mapped + unmapped:
+        option = f"value:{key}" if isinstance(key, int) else first_text[key]
+        genders = frame["gender"].iloc[people[key]]
+        listed = [f"{t} ×{c}" if c > 1 else t for t, c in originals[key].most_common()]
+        rows.append(_row(qn, question.code, VALUES, option, genders, total, originals=listed))
+    named = column.map(lambda v: isinstance(v, list | tuple) and any(_text(t) for t in v))
+    if total and (~named.astype(bool)).any():
+        rows.append(
+            _row(qn, question.code, VALUES, NONE_OPTION, frame["gender"][~named.astype(bool)], total)
+        )
+    return rows
+
+
+def table_slips(table: pd.DataFrame) -> list[str]:
+    """Arithmetic slips in a (published) table: rows whose gender split ≠ n, and single-choice
+    questions whose rows do not add up to N. A computed table must return []."""
+    slips = []
+    for _, row in table.iterrows():
+        split = int(row["man"]) + int(row["woman"]) + int(row.get("no_response", 0) or 0)
+        if split != int(row["n"]):
+            slips.append(
+                f"{row['question']} / {row['option']}: men {row['man']} + women {row['woman']}"
+                f" + no response {row.get('no_response', 0) or 0} = {split}, but n = {row['n']}"
+            )
+    totals = table[table["question"] == "N"]
+    if len(totals):
+        group_n = int(totals["n"].iloc[0])
+        for code, rows in table[table["kind"].isin([SINGLE, SCALE])].groupby("question", sort=False):
+            if int(rows["n"].sum()) != group_n:
+                slips.append(
+                    f"{code}: options add up to {int(rows['n'].sum())}, but N = {group_n}"
+                )
+    return slips
+
+
+# --- statistics -------------------------------------------------------------------------
+
+
+def describe(values) -> dict:
+    """n, mean, SD (n−1), median and the 95 % t confidence interval of the mean."""
+    x = np.asarray([v for v in values if _present(v)], dtype=float)
+    n = int(len(x))
+    out = {"n": n, "mean": np.nan, "sd": np.nan, "median": np.nan, "ci_low": np.nan,
+           "ci_high": np.nan}
+    if n == 0:
+        return out
+    out["mean"] = float(x.mean())
+    out["median"] = float(np.median(x))
+    if n >= 2:
+        sd = float(x.std(ddof=1))
+        half = float(stats.t.ppf(0.975, n - 1)) * sd / math.sqrt(n)
+        out.update(sd=sd, ci_low=out["mean"] - half, ci_high=out["mean"] + half)
+    return out
+
+
+def scale_stats(frame: pd.DataFrame, questions=None, by: str = "group") -> pd.DataFrame:
+    """One row per (scale question, group): n, mean, sd, median, ci_low, ci_high."""
+    questions = questions or [
+        q.code for qn in QUESTIONNAIRES.values() for q in qn.questions if q.kind == SCALE
+    ]
+    rows = []
+    for code in questions:
+        if code not in frame:
+            continue
+        for name, part in frame.groupby(by, sort=False):
+            values = part[code].tolist()
+            rows.append({"question": code, "group": name, **describe(values)})
+    columns = ["question", "group", "n", "mean", "sd", "median", "ci_low", "ci_high"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def multi_percentages(frame: pd.DataFrame, code: str) -> pd.DataFrame:
+    """Share of respondents choosing each option of a multi-choice question (may sum > 100)."""
+    question = QUESTIONNAIRES[2 if code.endswith("2") else 1].question(code)
+    lists = frame[code].map(lambda v: set(v) if isinstance(v, list | tuple) else set())
+    n = len(frame)
+    rows = []
+    for option in question.options:
+        count = int(lists.map(lambda s, c=option.code: c in s).sum())
+        rows.append({"option": option.code, "count": count, "pct": 100.0 * count / n if n else 0})
+    return pd.DataFrame(rows)
+
+
+def _size_word(value: float, cuts: tuple[float, float, float]) -> str:
+    value = abs(value)
+    if value < cuts[0]:
+        return "negligible"
+    if value < cuts[1]:
+        return "small"
+    if value < cuts[2]:
+        return "medium"
+    return "large"
+
+
+def compare_scale(frame: pd.DataFrame, code: str, by: str = "group") -> dict:
+    """Mann-Whitney U (two groups, rank-biserial r) or Kruskal-Wallis H (more, epsilon²)."""
+    samples = {
+        str(name): [float(v) for v in part[code] if _present(v)]
+        for name, part in frame.groupby(by, sort=False)
+    }
+    samples = {k: v for k, v in samples.items() if v}
+    result = {"question": code, "by": by, "groups": list(samples),
+              "n": {k: len(v) for k, v in samples.items()},
+              "medians": {k: float(np.median(v)) for k, v in samples.items()},
+              "test": "", "statistic": np.nan, "p_value": np.nan, "effect_size": np.nan,
+              "effect_name": "", "effect_word": "", "verdict": "too_few", "higher": ""}
+    if len(samples) < 2 or min(len(v) for v in samples.values()) < MIN_PER_GROUP:
+        result["test"] = "mann-whitney-u" if len(samples) == 2 else "kruskal-wallis"
+        return result
+    names = list(samples)
+    if len(samples) == 2:
+        a, b = samples[names[0]], samples[names[1]]
+        test = stats.mannwhitneyu(a, b, alternative="two-sided")
+        r = 2 * float(test.statistic) / (len(a) * len(b)) - 1  # rank-biserial, + = first higher
+        result.update(test="mann-whitney-u", statistic=float(test.statistic),
+                      p_value=float(test.pvalue), effect_size=r, effect_name="rank-biserial r",
+                      effect_word=_size_word(r, (0.1, 0.3, 0.5)))
+        result["higher"] = names[0] if r > 0 else names[1]
+    else:
+        test = stats.kruskal(*samples.values())
+        n = sum(len(v) for v in samples.values())
+        eps = float(test.statistic) / (n - 1)
+        result.update(test="kruskal-wallis", statistic=float(test.statistic),
+                      p_value=float(test.pvalue), effect_size=eps, effect_name="epsilon²",
+                      effect_word=_size_word(eps, (0.01, 0.08, 0.26)))
+        means = {k: float(np.mean(v)) for k, v in samples.items()}
+        result["higher"] = max(means, key=means.get)
+    result["verdict"] = "difference" if result["p_value"] < ALPHA else "no_difference"
+    return result
+
+
+def contingency(frame: pd.DataFrame, code: str, by: str = "group") -> pd.DataFrame:
+    """Counts of each option (defined order) by group; options nobody chose are dropped."""
+    question = next(q for qn in QUESTIONNAIRES.values() for q in qn.questions if q.code == code)
+    answered = frame[frame[code].map(_present)]
+    table = pd.crosstab(answered[by], answered[code].map(_code))
+    table = table.reindex(columns=[c for c in question.codes if c in table.columns], fill_value=0)
+    return table
+
+
+def compare_categories(frame: pd.DataFrame, code: str, by: str = "group") -> dict:
+    """Chi-square test of independence, or Fisher's exact test when any expected count < 5;
+    effect size Cramér's V."""
+    table = contingency(frame, code, by)
+    result = {"question": code, "by": by, "groups": [str(g) for g in table.index],
+              "n": {str(g): int(table.loc[g].sum()) for g in table.index},
+              "test": "chi-square", "statistic": np.nan, "p_value": np.nan,
+              "effect_size": np.nan, "effect_name": "Cramér's V", "effect_word": "",
+              "verdict": "too_few", "higher": ""}
+    if table.shape[0] < 2 or min(result["n"].values(), default=0) < MIN_PER_GROUP:
+        return result
+    if table.shape[1] < 2:  # everyone gave the same answer: nothing to test
+        result.update(verdict="no_difference", p_value=1.0, statistic=0.0, effect_size=0.0,
+                      effect_word="negligible")
+        return result
+    observed = table.to_numpy()
+    chi2, p, _dof, expected = stats.chi2_contingency(observed, correction=False)
+    n = observed.sum()
+    v = math.sqrt(chi2 / (n * (min(observed.shape) - 1)))
+    if (expected < 5).any():
+        fisher = stats.fisher_exact(observed)
+        result.update(test="fisher-exact", statistic=float(fisher.statistic),
+                      p_value=float(fisher.pvalue))
+    else:
+        result.update(statistic=float(chi2), p_value=float(p))
+    result.update(effect_size=v, effect_word=_size_word(v, (0.1, 0.3, 0.5)))
+    result["verdict"] = "difference" if result["p_value"] < ALPHA else "no_difference"
+    return result
+
+
+def compare_all(frame: pd.DataFrame, by: str = "group") -> list[dict]:
+    """Every scale and single-choice question compared across ``by``."""
+    results = []
+    for qn in QUESTIONNAIRES.values():
+        part = frame[frame["questionnaire"] == qn.number]
+        for question in qn.questions:
+            if question.code not in part or not len(part):
+                continue
+            if question.kind == SCALE:
+                results.append(compare_scale(part, question.code, by))
+            elif question.kind == SINGLE:
+                results.append(compare_categories(part, question.code, by))
+    return results

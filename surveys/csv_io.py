@@ -1,0 +1,439 @@
+"""CSV in and out: the import of paper questionnaires and the wide, long and table exports.
+
+Every file written is UTF-8 with a BOM (Excel then shows Japanese correctly) and written row
+by row, so a view can stream it. Text cells that a spreadsheet would run as a formula
+(starting with = + - @, tab or CR) get a leading apostrophe; number columns are left alone,
+so −1 stays a number. The import removes that apostrophe again, so export → import is lossless.
+"""
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from surveys.questionnaires import (
+    AGE_BANDS,
+    GENDERS,
+    MULTI,
+    QUESTIONNAIRES,
+    SCALE,
+    SINGLE,
+    TEXT,
+    VALUES,
+    Question,
+    label_in,
+)
+from surveys.text import normalize_text
+
+BOM = "\ufeff"
+COMMON = ["respondent", "group", "gender", "age_band"]
+OPTIONAL = ["nationality", "room", "questionnaire"]
+TABLE_HEADER = ["question", "option", "n", "man", "woman", "no_response"]
+LONG_HEADER = [
+    "respondent", "group", "room", "questionnaire", "gender", "age_band", "nationality",
+    "question", "answer", "value",
+]  # fmt: skip
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+SEPARATORS = re.compile(r"[;；]")
+OTHER_PREFIX = re.compile(r"^\s*(other|その他)\s*[:：]\s*", re.IGNORECASE)
+
+
+def question_columns(questionnaire: int) -> list[str]:
+    return [q.code for q in QUESTIONNAIRES[questionnaire].questions]
+
+
+def wide_header(questionnaires: Iterable[int] = (1, 2)) -> list[str]:
+    header = COMMON + OPTIONAL
+    for number in questionnaires:
+        header += question_columns(number)
+    return header
+
+
+# --- writing ----------------------------------------------------------------------------
+
+
+def safe_text(value) -> str:
+    """A text cell a spreadsheet will show, not run."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def unsafe_text(text: str) -> str:
+    """Undo :func:`safe_text` on import."""
+    if text.startswith("'") and text[1:].startswith(FORMULA_START):
+        return text[1:]
+    return text
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_lines(header: list[str], rows: Iterable[list]) -> Iterator[str]:
+    """The CSV text, one line at a time, BOM first (for StreamingHttpResponse or a file)."""
+    writer = csv.writer(_Echo(), lineterminator="\r\n")
+    yield BOM + writer.writerow(header)
+    for row in rows:
+        yield writer.writerow(row)
+
+
+def write_csv(path, header: list[str], rows: Iterable[list]) -> None:
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        for line in csv_lines(header, rows):
+            handle.write(line)
+
+
+def _label(question: Question, code) -> str:
+    option = question.option(str(code))
+    return label_in(option.label, "en") if option else str(code)
+
+
+def _answer_cells(question: Question, record: dict) -> str:
+    """One question's answer as the wide file writes it (labels in English)."""
+    value = record.get(question.code)
+    if question.kind in (SINGLE, SCALE):
+        if value is None or value == "" or (isinstance(value, float) and value != value):
+            return ""
+        if question.kind == SCALE:
+            return str(int(value))
+        return _label(question, value)
+    if question.kind == MULTI:
+        items = []
+        for code in value or []:
+            if code == "other" and record.get(f"{question.code}_other"):
+                items.append("other: " + record[f"{question.code}_other"])
+            else:
+                items.append(_label(question, code))
+        return safe_text(";".join(items))
+    if question.kind == VALUES:
+        return safe_text(";".join(value or []))
+    return safe_text(value or "")
+
+
+def wide_rows(records: Iterable[dict], questionnaires=(1, 2)) -> Iterator[list]:
+    for record in records:
+        row = [
+            safe_text(record["respondent"]),
+            safe_text(record["group"]),
+            label_in(dict((g.code, g.label) for g in GENDERS)[record["gender"]], "en"),
+            record["age_band"],
+            safe_text(record.get("nationality", "")),
+            safe_text(record.get("room", "")),
+            record["questionnaire"],
+        ]
+        for number in questionnaires:
+            for question in QUESTIONNAIRES[number].questions:
+                row.append(
+                    _answer_cells(question, record) if record["questionnaire"] == number else ""
+                )
+        yield row
+
+
+def long_rows(records: Iterable[dict], aliases: dict[str, int], values: dict) -> Iterator[list]:
+    """One row per answer: multi-choice and value questions give one row per item."""
+    for record in records:
+        head = [
+            safe_text(record["respondent"]),
+            safe_text(record["group"]),
+            safe_text(record.get("room", "")),
+            record["questionnaire"],
+            record["gender"],
+            record["age_band"],
+            safe_text(record.get("nationality", "")),
+        ]
+        for question in QUESTIONNAIRES[record["questionnaire"]].questions:
+            value = record.get(question.code)
+            if question.kind == MULTI:
+                for code in value or []:
+                    answer = _label(question, code)
+                    if code == "other" and record.get(f"{question.code}_other"):
+                        answer = "other: " + record[f"{question.code}_other"]
+                    yield head + [question.code, safe_text(answer), ""]
+            elif question.kind == VALUES:
+                for text in value or []:
+                    number = aliases.get(normalize_text(text))
+                    mapped = values[number]["en"] if number in values else ""
+                    yield head + [question.code, safe_text(text), safe_text(mapped)]
+            else:
+                cell = _answer_cells(question, record)
+                if cell != "":
+                    yield head + [question.code, cell, ""]
+
+
+def table_option_label(row, values: dict, lang: str = "en") -> str:
+    """The words for a table row's option (labels of the questionnaire, deck value names)."""
+    from surveys.analysis import NONE_OPTION
+
+    option = row["option"]
+    if row["question"] == "N":
+        return label_in(_("respondents"), lang)
+    if option == NONE_OPTION:
+        return label_in(_("no answer"), lang)
+    if row["kind"] == VALUES:
+        if option.startswith("value:"):
+            number = int(option.split(":", 1)[1])
+            return values.get(number, {}).get(lang, option)
+        return option
+    if row["kind"] == TEXT:
+        return label_in(_("with comments") if option == "with comments" else _("no comments"), lang)
+    question = next(q for qn in QUESTIONNAIRES.values() for q in qn.questions
+                    if q.code == row["question"])
+    return label_in(question.option(option).label, lang)
+
+
+def table_rows(table: pd.DataFrame, values: dict, lang: str = "en") -> Iterator[list]:
+    for _, row in table.iterrows():
+        question = row["question"] if row["question"] != "N" else f"N{row['questionnaire']}"
+        yield [
+            question,
+            safe_text(table_option_label(row, values, lang)),
+            int(row["n"]),
+            int(row["man"]),
+            int(row["woman"]),
+            int(row["no_response"]),
+        ]
+
+
+def _(text):  # marked for makemessages; rendered through label_in()
+    from django.utils.translation import gettext_lazy
+
+    return gettext_lazy(text)
+
+
+# --- reading ----------------------------------------------------------------------------
+
+
+@dataclass
+class Problem:
+    row: int  # the spreadsheet row: the header is row 1
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"row {self.row}" if self.row else "file"
+        return f"{where}, column {self.column}: {self.message}" if self.column else (
+            f"{where}: {self.message}"
+        )
+
+
+@dataclass
+class ParsedFile:
+    rows: list[dict] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    skipped: int = 0
+    slips: list[str] = field(default_factory=list)
+    is_table: bool = False
+
+
+class ImportRejected(Exception):
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+def decode(data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        hint = ""
+        try:
+            data.decode("cp932")
+            hint = " It looks like Shift_JIS: save it as “CSV UTF-8” and import again."
+        except UnicodeDecodeError:
+            pass
+        raise ImportRejected(
+            [Problem(0, "", f"bad encoding: the file is not UTF-8 (byte {data[error.start]:#04x}"
+                            f" at position {error.start}).{hint}")]
+        ) from None
+
+
+def _lookup(options, text: str) -> str | None:
+    """The option code whose code, English label or Japanese label matches the text."""
+    wanted = normalize_text(text).rstrip("%")
+    for option in options:
+        names = {option.code, label_in(option.label, "en"), label_in(option.label, "ja")}
+        if wanted in {normalize_text(n).rstrip("%") for n in names}:
+            return option.code
+    return None
+
+
+GENDER_EXTRA = {"male": "man", "m": "man", "男": "man", "female": "woman", "f": "woman",
+                "女": "woman", "": "no_response", "無回答": "no_response",
+                "no_response": "no_response"}
+
+
+def _parse_cell(question: Question, raw: str, answers: dict) -> str | None:
+    """Store one cell's answer in ``answers``; return a problem message or None."""
+    text = unsafe_text(raw.strip())
+    if text == "":
+        return None
+    if question.kind == SINGLE:
+        code = _lookup(question.options, text)
+        if code is None:
+            return f"unknown option {text!r} (expected one of {_choices(question)})"
+        answers[question.code] = code
+    elif question.kind == SCALE:
+        number = normalize_text(text).rstrip("%").strip()
+        code = _lookup(question.options, text)
+        if code is None:
+            try:
+                float(number)
+            except ValueError:
+                return f"not a number: {text!r} (expected one of {_choices(question)})"
+            return f"scale out of range: {text!r} (expected one of {_choices(question)})"
+        answers[question.code] = int(code)
+    elif question.kind == MULTI:
+        chosen = []
+        for item in (i.strip() for i in SEPARATORS.split(text)):
+            if not item:
+                continue
+            if OTHER_PREFIX.match(item):
+                chosen.append("other")
+                other = OTHER_PREFIX.sub("", item)
+                previous = answers.get(f"{question.code}_other")
+                answers[f"{question.code}_other"] = f"{previous}; {other}" if previous else other
+                continue
+            code = _lookup(question.options, item)
+            if code is None:
+                return (f"unknown option {item!r} (expected {_choices(question)}; "
+                        f"write free text as 'other: {item}')")
+            chosen.append(code)
+        answers[question.code] = list(dict.fromkeys(chosen))
+    elif question.kind == VALUES:
+        answers[question.code] = [i.strip() for i in SEPARATORS.split(text) if i.strip()]
+    else:
+        answers[question.code] = text
+    return None
+
+
+def _choices(question: Question) -> str:
+    return ", ".join(label_in(o.label, "en") for o in question.options)
+
+
+def parse_responses(text: str, questionnaire: int, group_name: str) -> ParsedFile:
+    """Check every row of a responses CSV; nothing is stored here."""
+    parsed = ParsedFile()
+    reader = csv.reader(io.StringIO(text))
+    header = [h.strip() for h in next(reader, [])]
+    if [h.lower() for h in header[:2]] == ["question", "option"]:
+        parsed.is_table = True
+        parsed.slips = published_table_slips(text)
+        return parsed
+    own = {q.code: q for q in QUESTIONNAIRES[questionnaire].questions}
+    others = {q.code for n, qn in QUESTIONNAIRES.items() if n != questionnaire
+              for q in qn.questions}
+    known = set(COMMON + OPTIONAL) | set(own) | others
+    for name in header:
+        if name not in known:
+            parsed.problems.append(Problem(1, name or "(empty)", "unknown column"))
+    if len(set(header)) != len(header):
+        parsed.problems.append(Problem(1, "", "a column name appears twice"))
+    if parsed.problems:
+        return parsed
+    seen: dict[str, int] = {}
+    for line, cells in enumerate(reader, start=2):
+        if not any(c.strip() for c in cells):
+            continue
+        if len(cells) > len(header):
+            parsed.problems.append(Problem(line, "", f"{len(cells)} cells, header has "
+                                                     f"{len(header)}"))
+            continue
+        record = dict(zip(header, cells + [""] * (len(header) - len(cells)), strict=True))
+        record = {k: v.strip() for k, v in record.items()}
+        row_questionnaire = record.get("questionnaire", "")
+        if row_questionnaire and row_questionnaire != str(questionnaire):
+            parsed.skipped += 1
+            continue
+        parsed_row = _parse_row(record, line, own, others, group_name, parsed.problems)
+        if parsed_row is None:
+            continue
+        respondent = parsed_row["respondent"]
+        if respondent in seen:
+            parsed.problems.append(Problem(line, "respondent", f"{respondent!r} already on row "
+                                                               f"{seen[respondent]}"))
+        seen[respondent] = line
+        parsed.rows.append(parsed_row)
+    return parsed
+
+
+def _parse_row(record, line, own, others, group_name, problems) -> dict | None:
+    before = len(problems)
+    group = unsafe_text(record.get("group", ""))
+    if group and normalize_text(group) != normalize_text(group_name):
+        problems.append(Problem(line, "group", f"{group!r} is not the group being imported "
+                                               f"({group_name!r})"))
+    gender_text = normalize_text(record.get("gender", ""))
+    gender = _lookup(GENDERS, gender_text) or GENDER_EXTRA.get(gender_text)
+    if gender is None:
+        problems.append(Problem(line, "gender", f"unknown option {record['gender']!r} "
+                                                "(expected man, woman or no response)"))
+    age_text = record.get("age_band", "")
+    age = "unknown" if not age_text else _lookup(AGE_BANDS, age_text)
+    if age is None and re.fullmatch(r"\d0", normalize_text(age_text).rstrip("代s")):
+        age = _lookup(AGE_BANDS, normalize_text(age_text).rstrip("代s") + "s")
+    if age is None:
+        problems.append(Problem(line, "age_band", f"unknown option {age_text!r} (expected "
+                                                  f"{', '.join(o.code for o in AGE_BANDS)})"))
+    answers: dict = {}
+    for code, question in own.items():
+        message = _parse_cell(question, record.get(code, ""), answers)
+        if message:
+            problems.append(Problem(line, code, message))
+    for code in others:
+        if record.get(code, ""):
+            problems.append(Problem(line, code, "belongs to the other questionnaire"))
+    if len(problems) > before:
+        return None
+    return {
+        "respondent": unsafe_text(record.get("respondent", "")) or f"row-{line}",
+        "gender": gender,
+        "age_band": age,
+        "nationality": unsafe_text(record.get("nationality", "")),
+        "room_code": unsafe_text(record.get("room", "")),
+        "answers": answers,
+    }
+
+
+def published_table_slips(text: str) -> list[str]:
+    """Arithmetic slips in a published table CSV (question,option,n,man,woman[,no_response]).
+
+    A blank question cell continues the question above, as printed tables do."""
+    from surveys.analysis import table_slips
+
+    reader = csv.DictReader(io.StringIO(text))
+    rows, current = [], ""
+    for line, record in enumerate(reader, start=2):
+        current = (record.get("question") or "").strip() or current
+        try:
+            numbers = {k: int(float(record.get(k) or 0)) for k in ("n", "man", "woman",
+                                                                     "no_response")}
+        except ValueError:
+            raise ImportRejected([Problem(line, "n", "not a number")]) from None
+        question = current if not re.fullmatch(r"N[12]?", current) else "N"
+        kind = "n" if question == "N" else _kind_of(question)
+        rows.append({"question": question, "option": record.get("option", ""), "kind": kind,
+                     **numbers, "line": line})
+    slips = []
+    frame = pd.DataFrame(rows)
+    if not len(frame):
+        return slips
+    # Tables of two questionnaires: check each against its own N.
+    starts = list(frame.index[frame["question"] == "N"]) or [0]
+    bounds = starts + [len(frame)]
+    for start, end in zip(bounds, bounds[1:], strict=False):
+        part = frame.iloc[start:end]
+        for slip in table_slips(part):
+            slips.append(slip)
+    return slips
+
+
+def _kind_of(code: str) -> str:
+    for qn in QUESTIONNAIRES.values():
+        for question in qn.questions:
+            if question.code == code:
+                return question.kind
+    return "unknown"

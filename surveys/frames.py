@@ -1,0 +1,42 @@
+"""Selectors: stored responses → the frames that surveys/analysis.py works on."""
+
+import pandas as pd
+
+from surveys.analysis import ensure_columns
+from surveys.models import Group, Response
+
+
+def response_records(responses, group_name: str | None = None):
+    """One flat dict per response (answers spread into columns), streamed from the DB."""
+    rows = responses.select_related("group").order_by("pk")
+    for response in rows.iterator(chunk_size=2000):
+        yield {
+            "id": response.pk,
+            "respondent": response.export_id,
+            "group": group_name or (response.group.name if response.group else ""),
+            "room": response.room_code,
+            "questionnaire": response.questionnaire,
+            "gender": response.gender,
+            "age_band": response.age_band,
+            "nationality": response.nationality,
+            **response.answers,
+        }
+
+
+def responses_frame(responses, group_name: str | None = None) -> pd.DataFrame:
+    return ensure_columns(pd.DataFrame(list(response_records(responses, group_name))))
+
+
+def group_frame(group: Group) -> pd.DataFrame:
+    return responses_frame(group.responses(), group.name)
+
+
+def groups_frame(groups) -> pd.DataFrame:
+    """Several groups stacked, each response labelled with the group it is counted in."""
+    frames = [group_frame(g) for g in groups]
+    if not frames:
+        return ensure_columns(pd.DataFrame())
+    return pd.concat(frames, ignore_index=True)
+
+
+__all__ = ["Group", "Response", "group_frame", "groups_frame", "responses_frame"]
