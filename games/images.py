@@ -27,8 +27,8 @@ def validate_card_image(upload) -> None:
     size = getattr(upload, "size", None)
     if size is not None and size > max_bytes:
         raise ValidationError(
-            _("The image is %(size).1f MB; the largest allowed is %(max).0f MB.")
-            % {"size": size / 1_048_576, "max": max_bytes / 1_048_576},
+            _("The image is %(size).1f MB; the largest allowed is %(max)s MB.")
+            % {"size": size / 1_048_576, "max": f"{max_bytes / 1_048_576:g}"},
             code="too_large",
         )
     max_pixels = settings.CARD_IMAGE_MAX_PIXELS

@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 import secrets
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
@@ -337,7 +338,7 @@ def seat_dismiss(*, code: str, actor: Actor, seat_id: object, kick: bool) -> Non
     seat = _active_seat(room, seat_id)
     now = timezone.now()
     status = Seat.KICKED if kick else Seat.REMOVED
-    until = now + rules.timedelta(minutes=rules.KICK_MINUTES) if kick else None
+    until = now + timedelta(minutes=rules.KICK_MINUTES) if kick else None
     Seat.objects.filter(pk=seat.pk).update(status=status, kicked_until=until)
     reason = "kicked" if kick else "removed"
     broadcast(room.code, {"type": "player_left", "seat": seat.pk, "reason": reason})

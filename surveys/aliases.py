@@ -44,8 +44,6 @@ def value_catalogue() -> tuple[dict[int, dict], dict[str, int]]:
         values[value.number] = {"en": value.name_en, "ja": value.name_ja, "slug": value.slug}
         for name in (value.name_en, value.name_ja, value.slug):
             aliases[normalize_text(name)] = value.number
-    for normalized, number in ValueAlias.objects.values_list(
-        "normalized", "value_type__number"
-    ):
+    for normalized, number in ValueAlias.objects.values_list("normalized", "value_type__number"):
         aliases.setdefault(normalized, number)
     return values, aliases

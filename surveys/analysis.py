@@ -115,14 +115,28 @@ def _choice_rows(frame, question, column, reason_code, total):
         mask = as_code == option.code
         comments = _comments(frame, reason_code, mask)
         rows.append(
-            _row(qn, question.code, question.kind, option.code, frame["gender"][mask], total,
-                 comments=comments)
+            _row(
+                qn,
+                question.code,
+                question.kind,
+                option.code,
+                frame["gender"][mask],
+                total,
+                comments=comments,
+            )
         )
     skipped = as_code.isna()
     if skipped.any():
         rows.append(
-            _row(qn, question.code, question.kind, NONE_OPTION, frame["gender"][skipped], total,
-                 comments=_comments(frame, reason_code, skipped))
+            _row(
+                qn,
+                question.code,
+                question.kind,
+                NONE_OPTION,
+                frame["gender"][skipped],
+                total,
+                comments=_comments(frame, reason_code, skipped),
+            )
         )
     return rows
 
@@ -210,7 +224,9 @@ def _value_rows(frame, question, column, aliases, total):
     named = column.map(lambda v: isinstance(v, list | tuple) and any(_text(t) for t in v))
     if total and (~named.astype(bool)).any():
         rows.append(
-            _row(qn, question.code, VALUES, NONE_OPTION, frame["gender"][~named.astype(bool)], total)
+            _row(
+                qn, question.code, VALUES, NONE_OPTION, frame["gender"][~named.astype(bool)], total
+            )
         )
     return rows
 
@@ -222,18 +238,22 @@ def table_slips(table: pd.DataFrame) -> list[str]:
     for _, row in table.iterrows():
         split = int(row["man"]) + int(row["woman"]) + int(row.get("no_response", 0) or 0)
         if split != int(row["n"]):
+            where = (
+                f"row {int(row['line'])}: " if "line" in row and row["line"] == row["line"] else ""
+            )
             slips.append(
-                f"{row['question']} / {row['option']}: men {row['man']} + women {row['woman']}"
+                f"{where}{row['question']} / {row['option']}: "
+                f"men {row['man']} + women {row['woman']}"
                 f" + no response {row.get('no_response', 0) or 0} = {split}, but n = {row['n']}"
             )
     totals = table[table["question"] == "N"]
     if len(totals):
         group_n = int(totals["n"].iloc[0])
-        for code, rows in table[table["kind"].isin([SINGLE, SCALE])].groupby("question", sort=False):
-            if int(rows["n"].sum()) != group_n:
-                slips.append(
-                    f"{code}: options add up to {int(rows['n'].sum())}, but N = {group_n}"
-                )
+        for code, rows in table[table["kind"].isin([SINGLE, SCALE])].groupby(
+            "question", sort=False
+        ):
+            if int(rows["n"].sum()) != group_n:  # a published table may omit "no answer"
+                slips.append(f"{code}: options add up to {int(rows['n'].sum())}, but N = {group_n}")
     return slips
 
 
@@ -244,8 +264,14 @@ def describe(values) -> dict:
     """n, mean, SD (n−1), median and the 95 % t confidence interval of the mean."""
     x = np.asarray([v for v in values if _present(v)], dtype=float)
     n = int(len(x))
-    out = {"n": n, "mean": np.nan, "sd": np.nan, "median": np.nan, "ci_low": np.nan,
-           "ci_high": np.nan}
+    out = {
+        "n": n,
+        "mean": np.nan,
+        "sd": np.nan,
+        "median": np.nan,
+        "ci_low": np.nan,
+        "ci_high": np.nan,
+    }
     if n == 0:
         return out
     out["mean"] = float(x.mean())
@@ -303,11 +329,21 @@ def compare_scale(frame: pd.DataFrame, code: str, by: str = "group") -> dict:
         for name, part in frame.groupby(by, sort=False)
     }
     samples = {k: v for k, v in samples.items() if v}
-    result = {"question": code, "by": by, "groups": list(samples),
-              "n": {k: len(v) for k, v in samples.items()},
-              "medians": {k: float(np.median(v)) for k, v in samples.items()},
-              "test": "", "statistic": np.nan, "p_value": np.nan, "effect_size": np.nan,
-              "effect_name": "", "effect_word": "", "verdict": "too_few", "higher": ""}
+    result = {
+        "question": code,
+        "by": by,
+        "groups": list(samples),
+        "n": {k: len(v) for k, v in samples.items()},
+        "medians": {k: float(np.median(v)) for k, v in samples.items()},
+        "test": "",
+        "statistic": np.nan,
+        "p_value": np.nan,
+        "effect_size": np.nan,
+        "effect_name": "",
+        "effect_word": "",
+        "verdict": "too_few",
+        "higher": "",
+    }
     if len(samples) < 2 or min(len(v) for v in samples.values()) < MIN_PER_GROUP:
         result["test"] = "mann-whitney-u" if len(samples) == 2 else "kruskal-wallis"
         return result
@@ -316,17 +352,27 @@ def compare_scale(frame: pd.DataFrame, code: str, by: str = "group") -> dict:
         a, b = samples[names[0]], samples[names[1]]
         test = stats.mannwhitneyu(a, b, alternative="two-sided")
         r = 2 * float(test.statistic) / (len(a) * len(b)) - 1  # rank-biserial, + = first higher
-        result.update(test="mann-whitney-u", statistic=float(test.statistic),
-                      p_value=float(test.pvalue), effect_size=r, effect_name="rank-biserial r",
-                      effect_word=_size_word(r, (0.1, 0.3, 0.5)))
+        result.update(
+            test="mann-whitney-u",
+            statistic=float(test.statistic),
+            p_value=float(test.pvalue),
+            effect_size=r,
+            effect_name="rank-biserial r",
+            effect_word=_size_word(r, (0.1, 0.3, 0.5)),
+        )
         result["higher"] = names[0] if r > 0 else names[1]
     else:
         test = stats.kruskal(*samples.values())
         n = sum(len(v) for v in samples.values())
         eps = float(test.statistic) / (n - 1)
-        result.update(test="kruskal-wallis", statistic=float(test.statistic),
-                      p_value=float(test.pvalue), effect_size=eps, effect_name="epsilon²",
-                      effect_word=_size_word(eps, (0.01, 0.08, 0.26)))
+        result.update(
+            test="kruskal-wallis",
+            statistic=float(test.statistic),
+            p_value=float(test.pvalue),
+            effect_size=eps,
+            effect_name="epsilon²",
+            effect_word=_size_word(eps, (0.01, 0.08, 0.26)),
+        )
         means = {k: float(np.mean(v)) for k, v in samples.items()}
         result["higher"] = max(means, key=means.get)
     result["verdict"] = "difference" if result["p_value"] < ALPHA else "no_difference"
@@ -346,16 +392,30 @@ def compare_categories(frame: pd.DataFrame, code: str, by: str = "group") -> dic
     """Chi-square test of independence, or Fisher's exact test when any expected count < 5;
     effect size Cramér's V."""
     table = contingency(frame, code, by)
-    result = {"question": code, "by": by, "groups": [str(g) for g in table.index],
-              "n": {str(g): int(table.loc[g].sum()) for g in table.index},
-              "test": "chi-square", "statistic": np.nan, "p_value": np.nan,
-              "effect_size": np.nan, "effect_name": "Cramér's V", "effect_word": "",
-              "verdict": "too_few", "higher": ""}
+    result = {
+        "question": code,
+        "by": by,
+        "groups": [str(g) for g in table.index],
+        "n": {str(g): int(table.loc[g].sum()) for g in table.index},
+        "test": "chi-square",
+        "statistic": np.nan,
+        "p_value": np.nan,
+        "effect_size": np.nan,
+        "effect_name": "Cramér's V",
+        "effect_word": "",
+        "verdict": "too_few",
+        "higher": "",
+    }
     if table.shape[0] < 2 or min(result["n"].values(), default=0) < MIN_PER_GROUP:
         return result
     if table.shape[1] < 2:  # everyone gave the same answer: nothing to test
-        result.update(verdict="no_difference", p_value=1.0, statistic=0.0, effect_size=0.0,
-                      effect_word="negligible")
+        result.update(
+            verdict="no_difference",
+            p_value=1.0,
+            statistic=0.0,
+            effect_size=0.0,
+            effect_word="negligible",
+        )
         return result
     observed = table.to_numpy()
     chi2, p, _dof, expected = stats.chi2_contingency(observed, correction=False)
@@ -363,8 +423,9 @@ def compare_categories(frame: pd.DataFrame, code: str, by: str = "group") -> dic
     v = math.sqrt(chi2 / (n * (min(observed.shape) - 1)))
     if (expected < 5).any():
         fisher = stats.fisher_exact(observed)
-        result.update(test="fisher-exact", statistic=float(fisher.statistic),
-                      p_value=float(fisher.pvalue))
+        result.update(
+            test="fisher-exact", statistic=float(fisher.statistic), p_value=float(fisher.pvalue)
+        )
     else:
         result.update(statistic=float(chi2), p_value=float(p))
     result.update(effect_size=v, effect_word=_size_word(v, (0.1, 0.3, 0.5)))

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 import pandas as pd
+from django.utils.translation import gettext_lazy as _
 
 from surveys.questionnaires import (
     AGE_BANDS,
@@ -180,13 +181,14 @@ def table_option_label(row, values: dict, lang: str = "en") -> str:
         return option
     if row["kind"] == TEXT:
         return label_in(_("with comments") if option == "with comments" else _("no comments"), lang)
-    question = next(q for qn in QUESTIONNAIRES.values() for q in qn.questions
-                    if q.code == row["question"])
+    question = next(
+        q for qn in QUESTIONNAIRES.values() for q in qn.questions if q.code == row["question"]
+    )
     return label_in(question.option(option).label, lang)
 
 
 def table_rows(table: pd.DataFrame, values: dict, lang: str = "en") -> Iterator[list]:
-    for _, row in table.iterrows():
+    for _index, row in table.iterrows():
         question = row["question"] if row["question"] != "N" else f"N{row['questionnaire']}"
         yield [
             question,
@@ -196,12 +198,6 @@ def table_rows(table: pd.DataFrame, values: dict, lang: str = "en") -> Iterator[
             int(row["woman"]),
             int(row["no_response"]),
         ]
-
-
-def _(text):  # marked for makemessages; rendered through label_in()
-    from django.utils.translation import gettext_lazy
-
-    return gettext_lazy(text)
 
 
 # --- reading ----------------------------------------------------------------------------
@@ -215,8 +211,10 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"row {self.row}" if self.row else "file"
-        return f"{where}, column {self.column}: {self.message}" if self.column else (
-            f"{where}: {self.message}"
+        return (
+            f"{where}, column {self.column}: {self.message}"
+            if self.column
+            else (f"{where}: {self.message}")
         )
 
 
@@ -246,8 +244,14 @@ def decode(data: bytes) -> str:
         except UnicodeDecodeError:
             pass
         raise ImportRejected(
-            [Problem(0, "", f"bad encoding: the file is not UTF-8 (byte {data[error.start]:#04x}"
-                            f" at position {error.start}).{hint}")]
+            [
+                Problem(
+                    0,
+                    "",
+                    f"bad encoding: the file is not UTF-8 (byte {data[error.start]:#04x}"
+                    f" at position {error.start}).{hint}",
+                )
+            ]
         ) from None
 
 
@@ -261,9 +265,17 @@ def _lookup(options, text: str) -> str | None:
     return None
 
 
-GENDER_EXTRA = {"male": "man", "m": "man", "男": "man", "female": "woman", "f": "woman",
-                "女": "woman", "": "no_response", "無回答": "no_response",
-                "no_response": "no_response"}
+GENDER_EXTRA = {
+    "male": "man",
+    "m": "man",
+    "男": "man",
+    "female": "woman",
+    "f": "woman",
+    "女": "woman",
+    "": "no_response",
+    "無回答": "no_response",
+    "no_response": "no_response",
+}
 
 
 def _parse_cell(question: Question, raw: str, answers: dict) -> str | None:
@@ -299,8 +311,10 @@ def _parse_cell(question: Question, raw: str, answers: dict) -> str | None:
                 continue
             code = _lookup(question.options, item)
             if code is None:
-                return (f"unknown option {item!r} (expected {_choices(question)}; "
-                        f"write free text as 'other: {item}')")
+                return (
+                    f"unknown option {item!r} (expected {_choices(question)}; "
+                    f"write free text as 'other: {item}')"
+                )
             chosen.append(code)
         answers[question.code] = list(dict.fromkeys(chosen))
     elif question.kind == VALUES:
@@ -324,8 +338,9 @@ def parse_responses(text: str, questionnaire: int, group_name: str) -> ParsedFil
         parsed.slips = published_table_slips(text)
         return parsed
     own = {q.code: q for q in QUESTIONNAIRES[questionnaire].questions}
-    others = {q.code for n, qn in QUESTIONNAIRES.items() if n != questionnaire
-              for q in qn.questions}
+    others = {
+        q.code for n, qn in QUESTIONNAIRES.items() if n != questionnaire for q in qn.questions
+    }
     known = set(COMMON + OPTIONAL) | set(own) | others
     for name in header:
         if name not in known:
@@ -339,8 +354,9 @@ def parse_responses(text: str, questionnaire: int, group_name: str) -> ParsedFil
         if not any(c.strip() for c in cells):
             continue
         if len(cells) > len(header):
-            parsed.problems.append(Problem(line, "", f"{len(cells)} cells, header has "
-                                                     f"{len(header)}"))
+            parsed.problems.append(
+                Problem(line, "", f"{len(cells)} cells, header has {len(header)}")
+            )
             continue
         record = dict(zip(header, cells + [""] * (len(header) - len(cells)), strict=True))
         record = {k: v.strip() for k, v in record.items()}
@@ -353,8 +369,9 @@ def parse_responses(text: str, questionnaire: int, group_name: str) -> ParsedFil
             continue
         respondent = parsed_row["respondent"]
         if respondent in seen:
-            parsed.problems.append(Problem(line, "respondent", f"{respondent!r} already on row "
-                                                               f"{seen[respondent]}"))
+            parsed.problems.append(
+                Problem(line, "respondent", f"{respondent!r} already on row {seen[respondent]}")
+            )
         seen[respondent] = line
         parsed.rows.append(parsed_row)
     return parsed
@@ -364,20 +381,31 @@ def _parse_row(record, line, own, others, group_name, problems) -> dict | None:
     before = len(problems)
     group = unsafe_text(record.get("group", ""))
     if group and normalize_text(group) != normalize_text(group_name):
-        problems.append(Problem(line, "group", f"{group!r} is not the group being imported "
-                                               f"({group_name!r})"))
+        problems.append(
+            Problem(line, "group", f"{group!r} is not the group being imported ({group_name!r})")
+        )
     gender_text = normalize_text(record.get("gender", ""))
     gender = _lookup(GENDERS, gender_text) or GENDER_EXTRA.get(gender_text)
     if gender is None:
-        problems.append(Problem(line, "gender", f"unknown option {record['gender']!r} "
-                                                "(expected man, woman or no response)"))
+        problems.append(
+            Problem(
+                line,
+                "gender",
+                f"unknown option {record['gender']!r} (expected man, woman or no response)",
+            )
+        )
     age_text = record.get("age_band", "")
     age = "unknown" if not age_text else _lookup(AGE_BANDS, age_text)
     if age is None and re.fullmatch(r"\d0", normalize_text(age_text).rstrip("代s")):
         age = _lookup(AGE_BANDS, normalize_text(age_text).rstrip("代s") + "s")
     if age is None:
-        problems.append(Problem(line, "age_band", f"unknown option {age_text!r} (expected "
-                                                  f"{', '.join(o.code for o in AGE_BANDS)})"))
+        problems.append(
+            Problem(
+                line,
+                "age_band",
+                f"unknown option {age_text!r} (expected {', '.join(o.code for o in AGE_BANDS)})",
+            )
+        )
     answers: dict = {}
     for code, question in own.items():
         message = _parse_cell(question, record.get(code, ""), answers)
@@ -409,14 +437,22 @@ def published_table_slips(text: str) -> list[str]:
     for line, record in enumerate(reader, start=2):
         current = (record.get("question") or "").strip() or current
         try:
-            numbers = {k: int(float(record.get(k) or 0)) for k in ("n", "man", "woman",
-                                                                     "no_response")}
+            numbers = {
+                k: int(float(record.get(k) or 0)) for k in ("n", "man", "woman", "no_response")
+            }
         except ValueError:
             raise ImportRejected([Problem(line, "n", "not a number")]) from None
         question = current if not re.fullmatch(r"N[12]?", current) else "N"
         kind = "n" if question == "N" else _kind_of(question)
-        rows.append({"question": question, "option": record.get("option", ""), "kind": kind,
-                     **numbers, "line": line})
+        rows.append(
+            {
+                "question": question,
+                "option": record.get("option", ""),
+                "kind": kind,
+                **numbers,
+                "line": line,
+            }
+        )
     slips = []
     frame = pd.DataFrame(rows)
     if not len(frame):

@@ -3,7 +3,7 @@
 import pandas as pd
 
 from surveys.analysis import ensure_columns
-from surveys.models import Group, Response
+from surveys.models import Group
 
 
 def response_records(responses, group_name: str | None = None):
@@ -39,4 +39,3 @@ def groups_frame(groups) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-__all__ = ["Group", "Response", "group_frame", "groups_frame", "responses_frame"]

@@ -12,7 +12,6 @@ from surveys.questionnaires import AGE_BANDS, GENDERS
 from surveys.text import normalize_text
 
 
-
 class Group(models.Model):
     """A cohort of respondents, such as "college students, seminar camp"."""
 

@@ -135,7 +135,10 @@ Q2 = Questionnaire(
             _scale(_("1 (do not understand)"), _("5 (understand well)")),
         ),
         Question(
-            "C2", TEXT, _("Please tell us why you chose the number in Question B2."), comment_for="B2"
+            "C2",
+            TEXT,
+            _("Please tell us why you chose the number in Question B2."),
+            comment_for="B2",
         ),
         Question(
             "D2",

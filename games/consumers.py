@@ -1,0 +1,229 @@
+"""The room's websocket: validate a message, call a service, send the answer.
+
+Nothing here decides a rule or holds the room's state: services.py writes, rules.py decides,
+and the channel layer carries the broadcasts queued on commit. See docs/protocol.md.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Awaitable, Callable
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.utils import timezone, translation
+
+from games import rules, services
+from games.rules import RuleError
+from games.services import Actor
+
+log = logging.getLogger(__name__)
+
+MAX_MESSAGE_BYTES = 4096
+# Deadlines this process has a timer for. Only an optimisation: the deadline itself is in the
+# database, any process may act on it, and every step of room_tick is a compare-and-set.
+_timers: set[tuple[str, object]] = set()
+
+
+def schedule_tick(code: str, deadline) -> None:
+    """Ask the server to act on ``deadline`` (time-out or automatic next card) when it passes."""
+    if deadline is None or (code, deadline) in _timers:
+        return
+    _timers.add((code, deadline))
+    delay = max(0.0, (deadline - timezone.now()).total_seconds()) + 0.05
+    loop = asyncio.get_running_loop()
+    loop.call_later(delay, lambda: loop.create_task(_tick(code, deadline)))
+
+
+async def _tick(code: str, deadline) -> None:
+    _timers.discard((code, deadline))
+    try:
+        result = await database_sync_to_async(services.room_tick)(code=code)
+    except Exception:  # a closed room or a dropped database: the next message retries
+        log.exception("tick failed for room %s", code)
+        return
+    schedule_tick(code, result.deadline)
+
+
+def _field(message: dict, name: str, kind: type | tuple, *, optional: bool = False):
+    value = message.get(name)
+    if value is None and optional:
+        return None
+    if isinstance(value, bool) and kind is not bool:
+        raise RuleError("bad_message", f"{name} has the wrong type")
+    if not isinstance(value, kind):
+        raise RuleError("bad_message", f"{name} is missing or has the wrong type")
+    return value
+
+
+class RoomConsumer(AsyncWebsocketConsumer):
+    """One browser tab in one room: a host, a player's seat, or a read-only screen."""
+
+    async def connect(self) -> None:
+        self.code = rules.normalize_code(self.scope["url_route"]["kwargs"]["code"])
+        self.actor: Actor | None = None
+        self.reader_seat: int | None = None
+        self.lang = "ja"
+        await self.accept()
+
+    async def disconnect(self, code: int) -> None:
+        if self.actor is not None:
+            await self.channel_layer.group_discard(services.group_name(self.code), self.channel_name)
+
+    # --- from the browser --------------------------------------------------------------
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        if text_data is None:
+            return await self.error("bad_message", "send JSON text frames")
+        if len(text_data.encode()) > MAX_MESSAGE_BYTES:
+            return await self.error("too_large", f"a message is at most {MAX_MESSAGE_BYTES} bytes")
+        try:
+            message = json.loads(text_data)
+        except ValueError:
+            return await self.error("bad_json", "the message is not valid JSON")
+        if not isinstance(message, dict) or not isinstance(message.get("type"), str):
+            return await self.error("bad_message", "a message is an object with a type")
+        kind = message["type"]
+        handler = self.handlers().get(kind)
+        if handler is None:
+            return await self.error("unknown_type", f"unknown message type {kind[:40]!r}", kind)
+        if self.actor is None and kind not in ("hello", "join", "ping"):
+            return await self.error("not_joined", "send hello or join first", kind)
+        try:
+            with translation.override(self.lang):
+                await handler(message)
+        except RuleError as err:
+            await self.error(err.code, err.detail, kind)
+
+    def handlers(self) -> dict[str, Callable[[dict], Awaitable[None]]]:
+        return {
+            "hello": self.on_hello,
+            "join": self.on_join,
+            "ping": self.on_ping,
+            "sync": self.on_sync,
+            "take": self.on_take,
+            "start": self.on_start,
+            "next": self.on_next,
+            "skip": self.on_skip,
+            "settings": self.on_settings,
+            "kick": self.on_kick,
+            "remove": self.on_remove,
+            "reader": self.on_reader,
+        }
+
+    def _set_lang(self, message: dict) -> None:
+        lang = message.get("lang")
+        if lang in ("ja", "en"):
+            self.lang = lang
+
+    async def on_hello(self, message: dict) -> None:
+        if self.actor is not None:
+            raise RuleError("out_of_turn", "already said hello")
+        role = _field(message, "role", str)
+        token = _field(message, "token", str, optional=True)
+        self._set_lang(message)
+        actor = await database_sync_to_async(services.authenticate)(
+            code=self.code, role=role, token=token
+        )
+        await self._enter(actor)
+
+    async def on_join(self, message: dict) -> None:
+        if self.actor is not None:
+            raise RuleError("out_of_turn", "already in the room")
+        nickname = _field(message, "nickname", str, optional=True)
+        previous = _field(message, "previous", str, optional=True)
+        self._set_lang(message)
+        with translation.override(self.lang):
+            seat = await database_sync_to_async(services.seat_join)(
+                code=self.code, nickname=nickname or "", previous_token=previous
+            )
+        await self.send_json({"type": "welcome", "token": seat.token, "seat": seat.pk,
+                              "nickname": seat.nickname})  # fmt: skip
+        await self._enter(Actor(services.PLAYER, seat.pk))
+
+    async def _enter(self, actor: Actor) -> None:
+        await self.channel_layer.group_add(services.group_name(self.code), self.channel_name)
+        self.actor = actor
+        # A deadline may have passed while the server was down or nobody was connected.
+        tick = await database_sync_to_async(services.room_tick)(code=self.code)
+        schedule_tick(self.code, tick.deadline)
+        await self.on_sync({})
+
+    async def on_ping(self, message: dict) -> None:
+        await self.send_json({"type": "pong"})
+
+    async def on_sync(self, message: dict) -> None:
+        data = await database_sync_to_async(services.snapshot)(code=self.code, actor=self.actor)
+        self.reader_seat = data["room"]["reader"]
+        await self.send_json(data)
+
+    async def _run(self, service: Callable, **kwargs) -> None:
+        result = await database_sync_to_async(service)(code=self.code, actor=self.actor, **kwargs)
+        if isinstance(result, services.Result):
+            schedule_tick(self.code, result.deadline)
+            if result.reply:
+                await self.send_json(result.reply)
+
+    async def on_take(self, message: dict) -> None:
+        card = _field(message, "card", int)
+        seat = _field(message, "seat", int, optional=True)
+        if seat is not None and seat != self.actor.seat_id:
+            raise RuleError("not_your_seat", "you can only take cards for your own seat")
+        try:
+            await self._run(services.card_take, card_id=card)
+        except RuleError as err:
+            if err.code == "time_up":
+                await _tick(self.code, None)
+            raise
+
+    async def on_start(self, message: dict) -> None:
+        await self._run(services.room_start)
+
+    async def on_next(self, message: dict) -> None:
+        await self._run(services.room_next)
+
+    async def on_skip(self, message: dict) -> None:
+        await self._run(services.room_skip)
+
+    async def on_settings(self, message: dict) -> None:
+        await self._run(services.room_configure, changes=_field(message, "settings", dict))
+
+    async def on_kick(self, message: dict) -> None:
+        await self._run(services.seat_dismiss, seat_id=_field(message, "seat", int), kick=True)
+
+    async def on_remove(self, message: dict) -> None:
+        await self._run(services.seat_dismiss, seat_id=_field(message, "seat", int), kick=False)
+
+    async def on_reader(self, message: dict) -> None:
+        if "seat" not in message:
+            raise RuleError("bad_message", "seat is missing (null gives the role to the host)")
+        await self._run(services.reader_set, seat_id=_field(message, "seat", int, optional=True))
+
+    # --- from the channel layer --------------------------------------------------------
+
+    async def room_event(self, message: dict) -> None:
+        event = message["event"]
+        kind = event["type"]
+        if kind == "reader":
+            self.reader_seat = event["seat"]
+        sees_answer = self.actor is not None and (
+            self.actor.role == services.HOST
+            or (self.actor.seat_id is not None and self.actor.seat_id == self.reader_seat)
+        )
+        if message.get("reader") and sees_answer:
+            event = {**event, **message["reader"]}
+        elif kind == "answer":
+            return
+        await self.send(text_data=json.dumps(event, ensure_ascii=False))
+        if kind == "player_left" and self.actor and event["seat"] == self.actor.seat_id:
+            await self.close(code=4403 if event["reason"] == "kicked" else 4000)
+
+    # --- helpers -----------------------------------------------------------------------
+
+    async def send_json(self, data: dict) -> None:
+        await self.send(text_data=json.dumps(data, ensure_ascii=False))
+
+    async def error(self, code: str, detail: str, about: str | None = None) -> None:
+        await self.send_json({"type": "error", "code": code, "detail": detail, "about": about})

@@ -1,0 +1,43 @@
+"""Export streams: the lines of the wide, long and table CSV files for views and commands."""
+
+from collections.abc import Iterator
+
+from surveys.aliases import value_catalogue
+from surveys.csv_io import (
+    LONG_HEADER,
+    TABLE_HEADER,
+    csv_lines,
+    long_rows,
+    table_rows,
+    wide_header,
+    wide_rows,
+)
+from surveys.frames import group_frame, response_records
+from surveys.tables import group_tables
+
+
+def export_lines(responses, layout: str, *, group_name=None, questionnaire=None) -> Iterator[str]:
+    """CSV lines, BOM first, read from the database in chunks (never all in memory)."""
+    records = response_records(responses, group_name)
+    if layout == "long":
+        values, aliases = value_catalogue()
+        return csv_lines(LONG_HEADER, long_rows(records, aliases, values))
+    numbers = (questionnaire,) if questionnaire else (1, 2)
+    return csv_lines(wide_header(numbers), wide_rows(records, numbers))
+
+
+def table_lines(groups, lang: str = "en") -> Iterator[str]:
+    """The tables of one or more groups; with several, a group column comes first."""
+    values, aliases = value_catalogue()
+    groups = list(groups)
+    if len(groups) == 1:
+        table = group_tables(group_frame(groups[0]), aliases)
+        return csv_lines(TABLE_HEADER, table_rows(table, values, lang))
+
+    def rows():
+        for group in groups:
+            table = group_tables(group_frame(group), aliases)
+            for row in table_rows(table, values, lang):
+                yield [group.name, *row]
+
+    return csv_lines(["group", *TABLE_HEADER], rows())

@@ -1,0 +1,106 @@
+import math
+
+import pandas as pd
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
+
+from surveys.analysis import compare_all, scale_stats
+from surveys.csv_io import csv_lines
+from surveys.frames import groups_frame
+from surveys.management.commands._common import get_group
+from surveys.reporting import comparison_rows
+
+STATS_HEADER = ["question", "group", "n", "mean", "sd", "median", "ci_low", "ci_high"]
+COMPARE_HEADER = ["test", "statistic", "p_value", "effect_size", "effect_name"]
+
+
+def _cell(value) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    return str(value)
+
+
+class Command(BaseCommand):
+    help = (
+        "Statistics of a group's scale questions (n, mean, SD, median, 95% t confidence "
+        "interval); with --compare, tests against other groups (Mann-Whitney U / "
+        "Kruskal-Wallis for scales, chi-square or Fisher's exact for categories)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--group", required=True)
+        parser.add_argument("--compare", nargs="+", default=[], metavar="OTHER")
+        parser.add_argument(
+            "--by-gender", action="store_true", help="compare men and women within the group"
+        )
+        parser.add_argument("--format", choices=["text", "csv"], default="text")
+        parser.add_argument("--lang", choices=["en", "ja"], default="en")
+
+    def handle(self, *args, group, compare, by_gender, format, lang, **options):
+        groups = [get_group(group)] + [get_group(name) for name in compare]
+        if len({g.pk for g in groups}) != len(groups):
+            raise CommandError("a group is named twice")
+        frame = groups_frame(groups)
+        by = "gender" if by_gender else "group"
+        descriptives = scale_stats(frame, by="group")
+        results = compare_all(frame, by=by) if (compare or by_gender) else []
+        with translation.override(lang):
+            if format == "csv":
+                self._csv(descriptives, results, frame, by)
+            else:
+                self._text(descriptives, results)
+
+    def _csv(self, descriptives: pd.DataFrame, results: list[dict], frame, by) -> None:
+        header = STATS_HEADER + (COMPARE_HEADER if results else [])
+        tests = {r["question"]: r for r in results}
+        rows = []
+        for _index, row in descriptives.iterrows():
+            cells = [_cell(row[c]) for c in STATS_HEADER]
+            if results:
+                cells += self._test_cells(tests.get(row["question"]))
+            rows.append(cells)
+        for result in results:
+            if result["question"] in set(descriptives["question"]) and by == "group":
+                continue
+            for name, n in result["n"].items():
+                rows.append(
+                    [result["question"], name, n, "", "", "", "", ""] + self._test_cells(result)
+                )
+        for line in csv_lines(header, rows):
+            self.stdout.write(line, ending="")
+
+    @staticmethod
+    def _test_cells(result) -> list[str]:
+        if result is None:
+            return [""] * len(COMPARE_HEADER)
+        return [
+            result["test"],
+            _cell(result["statistic"]),
+            _cell(result["p_value"]),
+            _cell(result["effect_size"]),
+            result["effect_name"],
+        ]
+
+    def _text(self, descriptives: pd.DataFrame, results: list[dict]) -> None:
+        self.stdout.write(
+            "question  group                     n    mean     sd  median   95% CI (t)"
+        )
+        for _index, row in descriptives.iterrows():
+            ci = f"{row['ci_low']:.2f} – {row['ci_high']:.2f}" if row["n"] >= 2 else "—"
+            mean = f"{row['mean']:7.2f}" if row["n"] else "      —"
+            sd = f"{row['sd']:6.2f}" if row["n"] >= 2 else "     —"
+            median = f"{row['median']:7.1f}" if row["n"] else "      —"
+            self.stdout.write(
+                f"{row['question']:<9} {str(row['group'])[:24]:<24} {row['n']:>3} {mean} {sd}"
+                f" {median}   {ci}"
+            )
+        for row in comparison_rows(results):
+            self.stdout.write("")
+            self.stdout.write(
+                f"{row['question']}: {row['test_name']} = {row['statistic_text']}, "
+                f"{row['p_text']}, {row['effect_name']} = {row['effect_text']} "
+                f"(n: {', '.join(f'{k} {v}' for k, v in row['n'].items())})"
+            )
+            self.stdout.write(f"  {row['plain']}")

@@ -1,0 +1,140 @@
+"""Words for the numbers: table sections for pages, plain text for the command line and the
+plain-language line under each comparison. Reads analysis frames, never the database."""
+
+import math
+
+import pandas as pd
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from surveys.csv_io import table_option_label
+from surveys.questionnaires import QUESTIONNAIRES, question
+
+TEST_NAMES = {
+    "mann-whitney-u": gettext_lazy("Mann-Whitney U"),
+    "kruskal-wallis": gettext_lazy("Kruskal-Wallis H"),
+    "chi-square": gettext_lazy("chi-square"),
+    "fisher-exact": gettext_lazy("Fisher's exact test"),
+}
+EFFECT_WORDS = {
+    "negligible": gettext_lazy("negligible"),
+    "small": gettext_lazy("small"),
+    "medium": gettext_lazy("medium"),
+    "large": gettext_lazy("large"),
+}
+
+
+def shows_no_response(table: pd.DataFrame) -> bool:
+    """The "no response" gender column appears only where someone withheld their gender."""
+    return bool(len(table)) and int(table.loc[table["question"] == "N", "no_response"].sum()) > 0
+
+
+def table_sections(table: pd.DataFrame, values: dict, lang: str) -> list[dict]:
+    """The table grouped by question, with labels in ``lang``, ready for a template."""
+    sections: dict[str, dict] = {}
+    for _index, row in table.iterrows():
+        code = row["question"]
+        if code == "N":
+            continue
+        if code not in sections:
+            q = question(code)
+            sections[code] = {"code": code, "text": str(q.text), "kind": q.kind, "rows": []}
+        sections[code]["rows"].append(
+            {
+                "label": table_option_label(row, values, lang),
+                "n": int(row["n"]),
+                "man": int(row["man"]),
+                "woman": int(row["woman"]),
+                "no_response": int(row["no_response"]),
+                "pct": row["pct"],
+                "comments": list(row["comments"]),
+                "originals": list(row["originals"]),
+            }
+        )
+    return list(sections.values())
+
+
+def table_text(table: pd.DataFrame, values: dict, lang: str) -> str:
+    """The published table as aligned plain text (``survey_tables --format text``)."""
+    with_nr = shows_no_response(table)
+    head = [_("Question"), _("Evaluation"), "N", _("Men"), _("Women")]
+    if with_nr:
+        head.append(_("No response"))
+    lines = []
+    for number in sorted(table["questionnaire"].unique()):
+        part = table[table["questionnaire"] == number]
+        total = part[part["question"] == "N"].iloc[0]
+        lines.append(f"{QUESTIONNAIRES[int(number)].title}  (N = {int(total['n'])})")
+        lines.append("  ".join(f"{h:<14}" if i == 1 else f"{h:<8}" for i, h in enumerate(head)))
+        previous = None
+        for _index, row in part.iterrows():
+            if row["question"] == "N":
+                continue
+            code = row["question"] if row["question"] != previous else ""
+            previous = row["question"]
+            cells = [
+                f"{code:<8}",
+                f"{table_option_label(row, values, lang):<14}",
+                f"{int(row['n']):>8}",
+                f"{int(row['man']):>8}",
+                f"{int(row['woman']):>8}",
+            ]
+            if with_nr:
+                cells.append(f"{int(row['no_response']):>8}")
+            lines.append("  ".join(cells))
+            for comment in row["comments"]:
+                lines.append(f"{'':<10}· {comment}")
+            if row["originals"]:
+                lines.append(f"{'':<10}({_('written as')}: {', '.join(row['originals'])})")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _fmt_p(p: float) -> str:
+    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+
+
+def plain_line(result: dict, labels: dict | None = None) -> str:
+    """What a comparison means, in one sentence a teacher can read out."""
+    labels = labels or {}
+    if result["verdict"] == "too_few":
+        return _("Too few responses to say: each group needs at least 5 answers to this question.")
+    name = labels.get(result["higher"], result["higher"])
+    effect = EFFECT_WORDS.get(result["effect_word"], result["effect_word"])
+    if result["verdict"] == "difference":
+        if result["higher"] and result["test"] in ("mann-whitney-u", "kruskal-wallis"):
+            return _(
+                "A real difference is likely (%(p)s, %(effect)s effect): %(name)s answered higher."
+            ) % {"p": _fmt_p(result["p_value"]), "effect": effect, "name": name}
+        return _("The answers differ between the groups (%(p)s, %(effect)s effect).") % {
+            "p": _fmt_p(result["p_value"]),
+            "effect": effect,
+        }
+    return _(
+        "No clear difference (%(p)s): what differs could well be chance with this many answers."
+    ) % {"p": _fmt_p(result["p_value"])}
+
+
+def comparison_rows(results: list[dict], labels: dict | None = None) -> list[dict]:
+    rows = []
+    for result in results:
+        rows.append(
+            {
+                **result,
+                "question_text": str(question(result["question"]).text),
+                "test_name": str(TEST_NAMES.get(result["test"], result["test"])),
+                "plain": plain_line(result, labels),
+                "statistic_text": _num(result["statistic"], 3),
+                "p_text": _fmt_p(result["p_value"]) if _ok(result["p_value"]) else "—",
+                "effect_text": _num(result["effect_size"], 2),
+            }
+        )
+    return rows
+
+
+def _ok(value) -> bool:
+    return value is not None and not (isinstance(value, float) and math.isnan(value))
+
+
+def _num(value, digits: int) -> str:
+    return f"{value:.{digits}f}" if _ok(value) else "—"

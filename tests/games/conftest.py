@@ -1,0 +1,110 @@
+"""Helpers for the room tests: websocket clients in-process and against live daphne servers."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import pytest
+from channels.db import database_sync_to_async
+from channels.testing import WebsocketCommunicator
+
+TIMEOUT = 5
+
+
+class Client:
+    """A browser tab, as the protocol sees it: send messages, wait for the one you expect."""
+
+    def __init__(self, code: str) -> None:
+        from karuta.asgi import application
+
+        self.code = code
+        self.comm = WebsocketCommunicator(
+            application, f"/ws/rooms/{code}/", headers=[(b"origin", b"http://testserver")]
+        )
+        self.seen: list[dict] = []
+        self.token: str | None = None
+        self.seat: int | None = None
+
+    async def open(self) -> Client:
+        connected, _ = await self.comm.connect()
+        assert connected
+        return self
+
+    async def send(self, kind: str, **fields) -> None:
+        await self.comm.send_to(text_data=json.dumps({"type": kind, **fields}))
+
+    async def send_raw(self, text: str) -> None:
+        await self.comm.send_to(text_data=text)
+
+    async def recv(self, timeout: float = TIMEOUT) -> dict:
+        message = json.loads(await self.comm.receive_from(timeout=timeout))
+        self.seen.append(message)
+        return message
+
+    async def expect(self, kind: str, timeout: float = TIMEOUT) -> dict:
+        """The next message of this type; the ones before it are kept in ``seen``."""
+        loop = asyncio.get_running_loop()
+        end = loop.time() + timeout
+        while True:
+            message = await self.recv(max(0.01, end - loop.time()))
+            if message["type"] == kind:
+                return message
+
+    async def nothing(self) -> bool:
+        return await self.comm.receive_nothing(timeout=0.1)
+
+    async def hello(self, role: str, token: str | None = None) -> dict:
+        await self.send("hello", role=role, token=token, lang="en")
+        return await self.expect("snapshot")
+
+    async def join(self, nickname: str) -> dict:
+        await self.send("join", nickname=nickname, lang="en")
+        welcome = await self.expect("welcome")
+        self.token, self.seat = welcome["token"], welcome["seat"]
+        return await self.expect("snapshot")
+
+    async def close(self) -> None:
+        await self.comm.disconnect()
+
+
+@pytest.fixture
+def make_room(deck):
+    """``await make_room(**settings)`` → (code, host token): a room in the test database."""
+
+    async def make(**options):
+        from games import services
+
+        room = await database_sync_to_async(services.room_create)(options=options)
+        return room.code, room.host_token
+
+    return make
+
+
+@pytest.fixture
+async def clients():
+    """Opened clients, all closed at the end of the test."""
+    opened: list[Client] = []
+
+    async def open_client(code: str) -> Client:
+        client = await Client(code).open()
+        opened.append(client)
+        return client
+
+    yield open_client
+    for client in opened:
+        try:
+            await client.close()
+        except Exception:  # already closed by the server
+            pass
+
+
+def room_on_server(server, **options) -> tuple[str, str]:
+    """Create a room in a live server's database: (code, host token)."""
+    out = server.manage(
+        "shell",
+        "-c",
+        "from games import services; "
+        f"r = services.room_create(options={options!r}); print(r.code, r.host_token)",
+    )
+    code, token = out.strip().splitlines()[-1].split()
+    return code, token
