@@ -9,10 +9,12 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.error import HTTPError
 from urllib.request import urlopen
 
 import pytest
@@ -42,9 +44,10 @@ def wait_for(url: str, timeout: float = 20.0) -> None:
     deadline = time.monotonic() + timeout
     while True:
         try:
-            with urlopen(url, timeout=2) as response:
-                if response.status < 500:
-                    return
+            with urlopen(url, timeout=2):
+                return
+        except HTTPError:
+            return  # it answers, if only to say it is unwell
         except OSError:
             pass
         if time.monotonic() > deadline:
@@ -217,3 +220,55 @@ def page(browser):
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+def postgres_bin() -> Path | None:
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
+    if found:
+        return found[-1].parent
+    initdb = shutil.which("initdb")
+    return Path(initdb).parent if initdb else None
+
+
+@pytest.fixture(scope="session")
+def postgres_url(tmp_path_factory) -> Iterator[str]:
+    """A private PostgreSQL cluster on a free loopback port, made for this test session.
+
+    PostgreSQL refuses to run as root, so as root the cluster runs as the `postgres` user that
+    Debian's package creates.
+    """
+    bindir = postgres_bin()
+    require(bindir is not None, "PostgreSQL (initdb)")
+    # Not under pytest's tmp folder: that one is private to the user running the tests.
+    datadir = Path(tempfile.mkdtemp(prefix="karuta-pg-"))
+    prefix: list[str] = []
+    if os.geteuid() == 0:
+        runuser = shutil.which("runuser")
+        require(runuser is not None, "runuser (to start PostgreSQL as a non-root user)")
+        prefix = [runuser, "-u", "postgres", "--"]
+        shutil.chown(datadir, "postgres", "postgres")
+    cluster = datadir / "data"
+    subprocess.run([*prefix, str(bindir / "initdb"), "-D", str(cluster), "-A", "trust",
+                    "-U", "karuta", "-E", "UTF8", "--locale=C.UTF-8"], check=True,
+                   capture_output=True)  # fmt: skip
+    port = free_port()
+    process = subprocess.Popen(
+        [*prefix, str(bindir / "postgres"), "-D", str(cluster), "-p", str(port),
+         "-k", str(datadir), "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off",
+         "-c", "synchronous_commit=off", "-c", "full_page_writes=off", "-c", "max_connections=200"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    deadline = time.monotonic() + 30
+    while subprocess.run([str(bindir / "pg_isready"), "-h", "127.0.0.1", "-p", str(port)],
+                         capture_output=True).returncode != 0:  # fmt: skip
+        if time.monotonic() > deadline or process.poll() is not None:
+            process.kill()
+            raise RuntimeError("PostgreSQL did not start")
+        time.sleep(0.1)
+    subprocess.run([str(bindir / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "karuta",
+                    "karuta"], check=True)  # fmt: skip
+    yield f"postgres://karuta@127.0.0.1:{port}/karuta"
+    process.terminate()
+    process.wait(timeout=20)
+    shutil.rmtree(datadir, ignore_errors=True)

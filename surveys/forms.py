@@ -1,0 +1,132 @@
+"""The questionnaire form a player fills in after a game, built from surveys/questionnaires.py."""
+
+import re
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from surveys.questionnaires import (
+    AGE_BANDS,
+    GENDERS,
+    MULTI,
+    QUESTIONNAIRES,
+    SCALE,
+    SINGLE,
+    TEXT,
+    VALUES,
+)
+
+TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+FREE_TEXT_SEPARATORS = re.compile(r"[;；、,，\n]")
+MAX_TEXT = 2000
+
+
+class QuestionnaireForm(forms.Form):
+    """Both questionnaires (or one) plus gender, age band and optional nationality.
+
+    Every question is optional: a player may skip any. A questionnaire left entirely blank
+    is not stored; at least one answer is needed overall.
+    """
+
+    respondent = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    gender = forms.ChoiceField(
+        label=_("Gender"),
+        choices=[(o.code, o.label) for o in GENDERS],
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    age_band = forms.ChoiceField(
+        label=_("Age"),
+        choices=[(o.code, o.label) for o in AGE_BANDS],
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    nationality = forms.CharField(label=_("Nationality (optional)"), max_length=64, required=False)
+
+    def __init__(self, *args, questionnaires=(1, 2), values=(), **kwargs):
+        """``values``: (number, name in the page's language) of the 24 deck values."""
+        super().__init__(*args, **kwargs)
+        self.questionnaires = [QUESTIONNAIRES[n] for n in questionnaires]
+        self.value_names = {str(number): name for number, name in values}
+        value_choices = list(self.value_names.items())
+        for qn in self.questionnaires:
+            for question in qn.questions:
+                self.fields.update(self._fields_for(question, value_choices))
+
+    @staticmethod
+    def _fields_for(question, value_choices) -> dict:
+        code, label = question.code, question.text
+        choices = [(o.code, o.label) for o in question.options]
+        if question.kind in (SINGLE, SCALE):
+            return {code: forms.ChoiceField(label=label, choices=choices, required=False,
+                                            widget=forms.RadioSelect)}
+        if question.kind == MULTI:
+            return {
+                code: forms.MultipleChoiceField(label=label, choices=choices, required=False,
+                                                widget=forms.CheckboxSelectMultiple),
+                f"{code}_other": forms.CharField(label=_("Other"), max_length=200,
+                                                 required=False),
+            }
+        if question.kind == VALUES:
+            single = question.code == "F"
+            pick = (
+                forms.ChoiceField(choices=value_choices, required=False, widget=forms.RadioSelect)
+                if single
+                else forms.MultipleChoiceField(choices=value_choices, required=False,
+                                               widget=forms.CheckboxSelectMultiple)
+            )
+            pick.label = label
+            return {
+                code: pick,
+                f"{code}_other": forms.CharField(
+                    label=_("In your own words") if single else _("Others, in your own words"),
+                    max_length=300,
+                    required=False,
+                ),
+            }
+        assert question.kind == TEXT
+        return {code: forms.CharField(label=label, max_length=MAX_TEXT, required=False,
+                                      widget=forms.Textarea(attrs={"rows": 3}))}
+
+    def clean_respondent(self) -> str:
+        token = self.cleaned_data["respondent"]
+        if not TOKEN.match(token):
+            raise forms.ValidationError(_("Please reload the page and answer again."))
+        return token
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and not any(self.answers_for(qn.number) for qn in self.questionnaires):
+            raise forms.ValidationError(_("Please answer at least one question."))
+        return data
+
+    def answers_for(self, number: int) -> dict:
+        """The stored form of one questionnaire's answers (only the questions answered)."""
+        data = self.cleaned_data
+        answers: dict = {}
+        for question in QUESTIONNAIRES[number].questions:
+            code = question.code
+            raw = data.get(code)
+            if question.kind == SINGLE and raw:
+                answers[code] = raw
+            elif question.kind == SCALE and raw:
+                answers[code] = int(raw)
+            elif question.kind == MULTI:
+                chosen = list(raw or [])
+                other = (data.get(f"{code}_other") or "").strip()
+                if other and "other" not in chosen:
+                    chosen.append("other")
+                if chosen:
+                    answers[code] = chosen
+                if other:
+                    answers[f"{code}_other"] = other
+            elif question.kind == VALUES:
+                picked = [raw] if isinstance(raw, str) and raw else list(raw or [])
+                texts = [self.value_names[n] for n in picked if n in self.value_names]
+                other = data.get(f"{code}_other") or ""
+                texts += [t.strip() for t in FREE_TEXT_SEPARATORS.split(other) if t.strip()]
+                if texts:
+                    answers[code] = list(dict.fromkeys(texts))
+            elif question.kind == TEXT and (raw or "").strip():
+                answers[code] = raw.strip()
+        return answers

@@ -1,0 +1,114 @@
+"""What the research pages show, assembled from frames (analysis), words (reporting) and
+charts. Reads the database only through surveys/frames.py."""
+
+import pandas as pd
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from surveys import charts
+from surveys.aliases import value_catalogue
+from surveys.analysis import NONE_OPTION, compare_all, group_table, scale_stats
+from surveys.csv_io import table_option_label
+from surveys.frames import groups_frame
+from surveys.questionnaires import GENDERS, MULTI, QUESTIONNAIRES, SCALE, VALUES, question
+from surveys.reporting import comparison_rows, shows_no_response, table_sections
+
+CHARTED = {SCALE, MULTI, VALUES}
+
+
+def lang() -> str:
+    return (get_language() or "ja")[:2]
+
+
+class GroupReport:
+    """One group's tables, statistics and charts; optionally compared with other groups or
+    between genders."""
+
+    def __init__(self, group, others=(), by_gender: bool = False):
+        self.group = group
+        self.groups = [group, *others]
+        self.by_gender = by_gender
+        self.values, self.aliases = value_catalogue()
+        self.frame = groups_frame(self.groups)
+        self.own = self.frame[self.frame["group"] == group.name]
+
+    def table(self, number: int) -> pd.DataFrame:
+        return group_table(self.own, number, self.aliases)
+
+    def questionnaires(self) -> list[dict]:
+        answered = sorted(int(q) for q in self.own["questionnaire"].dropna().unique()) or [1, 2]
+        out = []
+        for number in answered:
+            table = self.table(number)
+            total = table[table["question"] == "N"].iloc[0]
+            out.append(
+                {
+                    "number": number,
+                    "title": str(QUESTIONNAIRES[number].title),
+                    "n": int(total["n"]),
+                    "man": int(total["man"]),
+                    "woman": int(total["woman"]),
+                    "no_response": int(total["no_response"]),
+                    "show_no_response": shows_no_response(table),
+                    "sections": table_sections(table, self.values, lang()),
+                }
+            )
+        return out
+
+    def stats(self) -> list[dict]:
+        rows = scale_stats(self.frame, by="group").to_dict("records")
+        for row in rows:
+            row["question_text"] = str(question(row["question"]).text)
+        return [r for r in rows if r["n"] or r["group"] == self.group.name]
+
+    def comparisons(self) -> list[dict]:
+        if self.by_gender:
+            labels = {o.code: str(o.label) for o in GENDERS}
+            return comparison_rows(compare_all(self.own, by="gender"), labels)
+        if len(self.groups) > 1:
+            return comparison_rows(compare_all(self.frame, by="group"))
+        return []
+
+    def chart_codes(self) -> list[str]:
+        answered = set(int(q) for q in self.own["questionnaire"].dropna().unique())
+        return [
+            q.code
+            for number in sorted(answered)
+            for q in QUESTIONNAIRES[number].questions
+            if q.kind in CHARTED
+        ]
+
+    def chart(self, code: str) -> str:
+        q = question(code)
+        number = 2 if code.endswith("2") else 1
+        if q.kind == SCALE:
+            ordered = sorted(q.options, key=lambda o: o.score)
+            labels = [str(o.label) for o in ordered]
+            rows = []
+            for name, part in self._chart_parts():
+                table = group_table(part, number, self.aliases)
+                counts = table[table["question"] == code].set_index("option")["n"]
+                rows.append((name, [int(counts.get(o.code, 0)) for o in ordered]))
+            return charts.diverging_bars(
+                f"{code}. {q.text}", labels, rows, _("Share of those who answered.")
+            )
+        table = self.table(number)
+        rows = table[(table["question"] == code) & (table["option"] != NONE_OPTION)]
+        items = [
+            (table_option_label(row, self.values, lang()), int(row["n"]), float(row["pct"]))
+            for _index, row in rows.head(20).iterrows()
+        ]
+        return charts.bars(
+            f"{code}. {q.text}", items, _("Percent of the group's respondents (N = %(n)d).")
+            % {"n": int(table.iloc[0]["n"])}
+        )
+
+    def _chart_parts(self):
+        if self.by_gender:
+            for option in GENDERS:
+                part = self.own[self.own["gender"] == option.code]
+                if len(part):
+                    yield str(option.label), part
+            return
+        for group in self.groups:
+            yield group.name, self.frame[self.frame["group"] == group.name]
