@@ -1,0 +1,132 @@
+// A player's phone or laptop: join with a nickname, then take cards by tapping them.
+import { config, el, redraw, room, setupSound, start, t, toast } from "./room.js";
+
+const $ = (id) => document.getElementById(id);
+const KEY = `vk-seat-${config.code}`;
+const form = $("join-form");
+const joinError = $("join-error");
+let conn;
+
+const page = {
+  hello(connection) {
+    const token = localStorage.getItem(KEY);
+    if (token) connection.send({ type: "hello", role: "player", token, lang: config.lang });
+    else showJoin();
+  },
+  onTake(id) {
+    if (room.state !== "reading" || room.you.locked) return;
+    if (room.you.seat && room.reader === room.you.seat.id) return;
+    conn.send({ type: "take", card: id });
+  },
+  handlers: {
+    welcome(m) {
+      localStorage.setItem(KEY, m.token);
+      form.hidden = true;
+    },
+    snapshot() {
+      form.hidden = true;
+    },
+    take_result(m) {
+      if (m.outcome === "won") toast(t("you_won"), "won");
+      else {
+        if (m.locked) room.you.locked = true;
+        toast(t(m.locked ? "wrong_locked" : "wrong"), "wrong");
+      }
+      return "all";
+    },
+    error(m) {
+      if (m.about === "hello" && m.code === "bad_token") {
+        localStorage.removeItem(KEY);
+        showJoin();
+      } else if (m.about === "hello" && m.code === "kicked") {
+        showGone("kicked");
+      } else if (m.about === "join") {
+        joinError.textContent = config.strings[`err_${m.code}`] || m.detail;
+        joinError.hidden = false;
+        $("nickname").setAttribute("aria-invalid", "true");
+      }
+    },
+  },
+  draw() {
+    const me = room.you.seat;
+    const isReader = me && room.reader === me.id;
+    $("me").textContent = me
+      ? t("your_score", { name: me.nickname, score: me.score, cards: me.cards })
+      : "";
+    const waiting = $("waiting");
+    let text = "";
+    if (isReader && room.state !== "finished") text = t("you_reader");
+    else if (room.state === "lobby") text = t("waiting_start");
+    else if ((room.state === "taken" || room.state === "timeout") && !room.nextAt)
+      text = t("waiting_next");
+    waiting.textContent = text;
+    waiting.hidden = !text || !me;
+    document.body.classList.toggle("is-reader", Boolean(isReader));
+    if (isReader) {
+      const next = $("reader-next") || makeNextButton();
+      next.hidden = !(room.state === "taken" || room.state === "timeout");
+    }
+  },
+  closed(code) {
+    if (code === 4403) {
+      // Kept so a new join from this browser is refused while the kick lasts.
+      localStorage.setItem(`${KEY}-old`, localStorage.getItem(KEY) || "");
+      localStorage.removeItem(KEY);
+      showGone("kicked");
+    }
+    if (code === 4000) {
+      localStorage.removeItem(KEY);
+      showGone("removed");
+    }
+  },
+};
+
+function makeNextButton() {
+  const button = el("button", { type: "button", class: "primary", id: "reader-next" });
+  button.textContent = config.strings.next || "→";
+  button.addEventListener("click", () => conn.send({ type: "next" }));
+  $("waiting").after(button);
+  return button;
+}
+
+function showJoin() {
+  form.hidden = false;
+  $("nickname").focus();
+}
+
+function showGone(reason) {
+  form.hidden = true;
+  $("board").hidden = true;
+  const waiting = $("waiting");
+  waiting.hidden = false;
+  waiting.textContent = t(reason);
+  if (reason === "removed") {
+    const again = el("button", { type: "button", class: "primary", text: config.strings.join_again });
+    again.addEventListener("click", () => location.reload());
+    waiting.append(" ", again);
+  }
+}
+
+function join(nickname) {
+  joinError.hidden = true;
+  $("nickname").removeAttribute("aria-invalid");
+  const message = { type: "join", nickname, lang: config.lang };
+  const previous = localStorage.getItem(`${KEY}-old`);
+  if (previous) message.previous = previous;
+  conn.send(message);
+}
+
+form.addEventListener("submit", (event) => {
+  event.preventDefault();
+  const nickname = $("nickname").value.trim();
+  if (!nickname) {
+    $("nickname").focus();
+    return;
+  }
+  join(nickname);
+});
+$("random-nickname").addEventListener("click", () => join(""));
+
+setupSound(false);
+conn = start(page);
+redraw(page);
