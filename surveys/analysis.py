@@ -102,8 +102,21 @@ def group_table(frame: pd.DataFrame, questionnaire: int, aliases: dict[str, int]
             rows += _value_rows(frame, question, column, aliases, total)
         elif question.kind == TEXT:
             has = column.map(lambda v: bool(_text(v))).astype(bool)
-            for option, mask in (("with comments", has), ("no comments", ~has)):
-                rows.append(_row(questionnaire, question.code, TEXT, option, genders[mask], total))
+            listed = [t for t in column[has].map(_text)]
+            rows.append(
+                _row(
+                    questionnaire,
+                    question.code,
+                    TEXT,
+                    "with comments",
+                    genders[has],
+                    total,
+                    comments=listed,
+                )
+            )
+            rows.append(
+                _row(questionnaire, question.code, TEXT, "no comments", genders[~has], total)
+            )
     return pd.DataFrame(rows, columns=TABLE_COLUMNS)
 
 
@@ -220,6 +233,8 @@ def _value_rows(frame, question, column, aliases, total):
         option = f"value:{key}" if isinstance(key, int) else first_text[key]
         genders = frame["gender"].iloc[people[key]]
         listed = [f"{t} ×{c}" if c > 1 else t for t, c in originals[key].most_common()]
+        if isinstance(key, str) and len(originals[key]) == 1 and listed == [option]:
+            listed = []  # written once, exactly as the row's label: nothing to add
         rows.append(_row(qn, question.code, VALUES, option, genders, total, originals=listed))
     named = column.map(lambda v: isinstance(v, list | tuple) and any(_text(t) for t in v))
     if total and (~named.astype(bool)).any():

@@ -32,8 +32,9 @@ def _colours(k: int) -> list[str]:
     return neg + ([NEUTRAL] if k % 2 else []) + pos
 
 
-def diverging_bars(title: str, option_labels: list[str], rows: list[tuple[str, list[int]]],
-                   note: str = "") -> str:
+def diverging_bars(
+    title: str, option_labels: list[str], rows: list[tuple[str, list[int]]], note: str = ""
+) -> str:
     """Diverging stacked bars for a scale: options from most negative to most positive.
 
     Each row (a group, or a gender) is 100 % of those who answered; negative options extend
@@ -54,8 +55,10 @@ def diverging_bars(title: str, option_labels: list[str], rows: list[tuple[str, l
     for i, (name, counts) in enumerate(rows):
         y = top + i * row_h
         total = sum(counts)
-        body.append(f'<text x="{label_w - 8}" y="{y + 20}" text-anchor="end">'
-                    f"{escape(name)} (n={total})</text>")
+        body.append(
+            f'<text x="{label_w - 8}" y="{y + 20}" text-anchor="end">'
+            f"{escape(name)} (n={total})</text>"
+        )
         if not total:
             continue
         shares = [c / total for c in counts]
@@ -66,15 +69,21 @@ def diverging_bars(title: str, option_labels: list[str], rows: list[tuple[str, l
             w = share * plot_w / 2
             if w <= 0:
                 continue
-            body.append(f'<rect x="{pos:.1f}" y="{y + 4}" width="{w:.1f}" height="{row_h - 10}" '
-                        f'fill="{colours[j]}"><title>{escape(option_labels[j])}: {counts[j]} '
-                        f"({share:.0%})</title></rect>")
+            body.append(
+                f'<rect x="{pos:.1f}" y="{y + 4}" width="{w:.1f}" height="{row_h - 10}" '
+                f'fill="{colours[j]}"><title>{escape(option_labels[j])}: {counts[j]} '
+                f"({share:.0%})</title></rect>"
+            )
             if w > 26:
-                body.append(f'<text x="{pos + w / 2:.1f}" y="{y + 22}" text-anchor="middle" '
-                            f'font-size="11">{share:.0%}</text>')
+                body.append(
+                    f'<text x="{pos + w / 2:.1f}" y="{y + 22}" text-anchor="middle" '
+                    f'font-size="11">{share:.0%}</text>'
+                )
             pos += w
-    body.append(f'<line x1="{centre}" y1="{top - 4}" x2="{centre}" '
-                f'y2="{top + row_h * max(len(rows), 1)}" stroke="#333"/>')
+    body.append(
+        f'<line x1="{centre}" y1="{top - 4}" x2="{centre}" '
+        f'y2="{top + row_h * max(len(rows), 1)}" stroke="#333"/>'
+    )
     if note:
         body.append(f'<text x="12" y="{height - 12}" fill="#555">{escape(note)}</text>')
     return _svg(height, title, body)
@@ -85,15 +94,17 @@ def bars(title: str, items: list[tuple[str, int, float]], note: str = "") -> str
     label_w, top, row_h = 230, 44, 26
     plot_w = WIDTH - label_w - 90
     height = top + row_h * max(len(items), 1) + 36
-    most = max((count for _label, count, _pct in items), default=0) or 1
     body = [f'<text x="12" y="24" font-size="15" font-weight="700">{escape(title)}</text>']
     for i, (label, count, pct) in enumerate(items):
         y = top + i * row_h
-        w = plot_w * count / most
-        body.append(f'<text x="{label_w - 8}" y="{y + 17}" text-anchor="end">'
-                    f"{escape(label[:34])}</text>")
-        body.append(f'<rect x="{label_w}" y="{y + 4}" width="{w:.1f}" height="{row_h - 8}" '
-                    f'fill="{BAR}"><title>{escape(label)}: {count}</title></rect>')
+        w = plot_w * pct / 100  # bars on a 0–100 % axis, comparable across charts
+        body.append(
+            f'<text x="{label_w - 8}" y="{y + 17}" text-anchor="end">{escape(label[:34])}</text>'
+        )
+        body.append(
+            f'<rect x="{label_w}" y="{y + 4}" width="{w:.1f}" height="{row_h - 8}" '
+            f'fill="{BAR}"><title>{escape(label)}: {count}</title></rect>'
+        )
         body.append(f'<text x="{label_w + w + 6:.1f}" y="{y + 17}">{count} ({pct:.0f}%)</text>')
     if note:
         body.append(f'<text x="12" y="{height - 12}" fill="#555">{escape(note)}</text>')

@@ -58,22 +58,29 @@ class QuestionnaireForm(forms.Form):
         code, label = question.code, question.text
         choices = [(o.code, o.label) for o in question.options]
         if question.kind in (SINGLE, SCALE):
-            return {code: forms.ChoiceField(label=label, choices=choices, required=False,
-                                            widget=forms.RadioSelect)}
+            return {
+                code: forms.ChoiceField(
+                    label=label, choices=choices, required=False, widget=forms.RadioSelect
+                )
+            }
         if question.kind == MULTI:
             return {
-                code: forms.MultipleChoiceField(label=label, choices=choices, required=False,
-                                                widget=forms.CheckboxSelectMultiple),
-                f"{code}_other": forms.CharField(label=_("Other"), max_length=200,
-                                                 required=False),
+                code: forms.MultipleChoiceField(
+                    label=label,
+                    choices=choices,
+                    required=False,
+                    widget=forms.CheckboxSelectMultiple,
+                ),
+                f"{code}_other": forms.CharField(label=_("Other"), max_length=200, required=False),
             }
         if question.kind == VALUES:
             single = question.code == "F"
             pick = (
                 forms.ChoiceField(choices=value_choices, required=False, widget=forms.RadioSelect)
                 if single
-                else forms.MultipleChoiceField(choices=value_choices, required=False,
-                                               widget=forms.CheckboxSelectMultiple)
+                else forms.MultipleChoiceField(
+                    choices=value_choices, required=False, widget=forms.CheckboxSelectMultiple
+                )
             )
             pick.label = label
             return {
@@ -85,8 +92,14 @@ class QuestionnaireForm(forms.Form):
                 ),
             }
         assert question.kind == TEXT
-        return {code: forms.CharField(label=label, max_length=MAX_TEXT, required=False,
-                                      widget=forms.Textarea(attrs={"rows": 3}))}
+        return {
+            code: forms.CharField(
+                label=label,
+                max_length=MAX_TEXT,
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 3}),
+            )
+        }
 
     def clean_respondent(self) -> str:
         token = self.cleaned_data["respondent"]

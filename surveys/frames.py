@@ -37,5 +37,3 @@ def groups_frame(groups) -> pd.DataFrame:
     if not frames:
         return ensure_columns(pd.DataFrame())
     return pd.concat(frames, ignore_index=True)
-
-

@@ -43,6 +43,16 @@ class Question:
     def codes(self) -> list[str]:
         return [option.code for option in self.options]
 
+    @property
+    def ends(self) -> tuple[str, str] | None:
+        """A numbered scale's end labels ("1 (difficult)", "5 (easy)"), shown beside the
+        numbers instead of on them."""
+        if self.kind != SCALE or self.options[0].label == self.options[0].code:
+            return None
+        if any(o.label != o.code for o in self.options[1:-1]):
+            return None
+        return self.options[0].label, self.options[-1].label
+
     def option(self, code: str) -> Option | None:
         return next((option for option in self.options if option.code == code), None)
 

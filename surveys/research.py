@@ -99,8 +99,9 @@ class GroupReport:
             for _index, row in rows.head(20).iterrows()
         ]
         return charts.bars(
-            f"{code}. {q.text}", items, _("Percent of the group's respondents (N = %(n)d).")
-            % {"n": int(table.iloc[0]["n"])}
+            f"{code}. {q.text}",
+            items,
+            _("Percent of the group's respondents (N = %(n)d).") % {"n": int(table.iloc[0]["n"])},
         )
 
     def _chart_parts(self):

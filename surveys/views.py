@@ -101,8 +101,7 @@ def room_survey(request, code: str):
             "draftRestored": _("We kept what you had typed."),
             "sending": _("Sending…"),
         },
-        "kinds": {"single": SINGLE, "scale": SCALE, "multi": MULTI, "values": VALUES,
-                  "text": TEXT},
+        "kinds": {"single": SINGLE, "scale": SCALE, "multi": MULTI, "values": VALUES, "text": TEXT},
     }
     response = render(request, "surveys/questionnaire.html", context)
     response.set_cookie(COOKIE, token, max_age=COOKIE_AGE, samesite="Lax")
@@ -124,8 +123,9 @@ def thanks(request, code: str):
 @staff_member_required
 def research_home(request):
     groups = Group.objects.annotate(rooms_count=Count("rooms", distinct=True))
-    rows = [{"group": g, "rooms": g.rooms_count, "responses": g.responses().count()}
-            for g in groups]
+    rows = [
+        {"group": g, "rooms": g.rooms_count, "responses": g.responses().count()} for g in groups
+    ]
     linked = GroupRoom.objects.values_list("room_code", flat=True)
     unfiled = (
         Response.objects.filter(group__isnull=True)
@@ -150,8 +150,11 @@ def research_group(request, pk: int):
     report = _report(request, pk)
     query = request.GET.urlencode()
     charts = [
-        {"code": code, "svg": report.chart(code),
-         "url": reverse("surveys:chart", args=[pk, code]) + (f"?{query}" if query else "")}
+        {
+            "code": code,
+            "svg": report.chart(code),
+            "url": reverse("surveys:chart", args=[pk, code]) + (f"?{query}" if query else ""),
+        }
         for code in report.chart_codes()
     ]
     context = {
@@ -208,5 +211,3 @@ def group_export_csv(request, pk: int, layout: str):
         export_lines(group.responses(), layout, group_name=group.name),
         f"group-{group.pk}-{layout}.csv",
     )
-
-

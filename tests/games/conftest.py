@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+
 import pytest
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
@@ -108,3 +109,37 @@ def room_on_server(server, **options) -> tuple[str, str]:
     )
     code, token = out.strip().splitlines()[-1].split()
     return code, token
+
+
+class LiveClient(Client):
+    """The same client over a real socket to a live daphne server."""
+
+    def __init__(self, base_url: str, code: str) -> None:
+        self.code = code
+        self.url = base_url.replace("http://", "ws://") + f"/ws/rooms/{code}/"
+        self.origin = base_url
+        self.seen = []
+        self.token = None
+        self.seat = None
+        self.ws = None
+
+    async def open(self) -> "LiveClient":
+        from websockets.asyncio.client import connect
+
+        self.ws = await connect(self.url, origin=self.origin, open_timeout=10)
+        return self
+
+    async def send(self, kind: str, **fields) -> None:
+        await self.ws.send(json.dumps({"type": kind, **fields}))
+
+    async def send_raw(self, text: str) -> None:
+        await self.ws.send(text)
+
+    async def recv(self, timeout: float = TIMEOUT) -> dict:
+        message = json.loads(await asyncio.wait_for(self.ws.recv(), timeout))
+        self.seen.append(message)
+        return message
+
+    async def close(self) -> None:
+        if self.ws is not None:
+            await self.ws.close()

@@ -1,0 +1,23 @@
+"""Small statistics for benchmark samples (milliseconds)."""
+
+import statistics
+
+
+def percentile(samples: list[float], q: float) -> float:
+    """The q-th percentile (0-100) by linear interpolation, as numpy's default."""
+    if not samples:
+        return float("nan")
+    ordered = sorted(samples)
+    position = (len(ordered) - 1) * q / 100
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def summary(samples: list[float]) -> dict[str, float]:
+    return {
+        "n": len(samples),
+        "p50": statistics.median(samples) if samples else float("nan"),
+        "p99": percentile(samples, 99),
+        "max": max(samples) if samples else float("nan"),
+    }

@@ -1,0 +1,94 @@
+// The questionnaire page: keeps the respondent token and an unfinished draft in this browser,
+// and sends the form once. Strings come from the page (json_script "survey-strings").
+const form = document.querySelector("[data-survey-form]");
+const strings = JSON.parse(document.getElementById("survey-strings")?.textContent || "{}");
+const TOKEN_KEY = "vk-respondent";
+const TOKEN_RE = /^[A-Za-z0-9_-]{16,64}$/;
+
+function storage() {
+  try {
+    const probe = "__vk";
+    localStorage.setItem(probe, probe);
+    localStorage.removeItem(probe);
+    return localStorage;
+  } catch {
+    return null; // private mode or storage off: the cookie still keeps the token
+  }
+}
+
+function keepToken(store) {
+  const field = form.elements.namedItem("respondent");
+  if (!field || !store) return;
+  const kept = store.getItem(TOKEN_KEY);
+  if (kept && TOKEN_RE.test(kept)) field.value = kept;
+  else if (TOKEN_RE.test(field.value)) store.setItem(TOKEN_KEY, field.value);
+}
+
+function snapshot() {
+  const data = {};
+  for (const el of form.elements) {
+    if (!el.name || el.type === "hidden" || el.type === "submit") continue;
+    if ((el.type === "radio" || el.type === "checkbox")) {
+      if (el.checked) (data[el.name] ||= []).push(el.value);
+    } else if (el.value) {
+      data[el.name] = [el.value];
+    }
+  }
+  return data;
+}
+
+function restore(data) {
+  let restored = false;
+  for (const el of form.elements) {
+    if (!el.name || !(el.name in data) || el.type === "hidden") continue;
+    if (el.type === "radio" || el.type === "checkbox") {
+      el.checked = data[el.name].includes(el.value);
+      restored ||= el.checked;
+    } else if (!el.value) {
+      el.value = data[el.name][0] || "";
+      restored ||= Boolean(el.value);
+    }
+  }
+  return restored;
+}
+
+if (form) {
+  const store = storage();
+  const key = form.dataset.draftKey;
+  keepToken(store);
+  const serverFilled = Object.keys(snapshot()).length > 0; // a form re-shown with errors
+  if (store && !serverFilled) {
+    try {
+      const draft = JSON.parse(store.getItem(key) || "null");
+      if (draft && restore(draft)) {
+        const note = document.querySelector("[data-draft-note]");
+        if (note) {
+          note.textContent = strings.draftRestored || "";
+          note.hidden = false;
+        }
+      }
+    } catch {
+      store.removeItem(key);
+    }
+  }
+  const save = () => store && store.setItem(key, JSON.stringify(snapshot()));
+  form.addEventListener("input", save);
+  form.addEventListener("change", save);
+  form.addEventListener("submit", (event) => {
+    const button = form.querySelector("[data-submit]");
+    if (form.dataset.sending) {
+      event.preventDefault(); // a second click: the first request is on its way
+      return;
+    }
+    form.dataset.sending = "1";
+    save();
+    if (button) {
+      button.setAttribute("aria-disabled", "true");
+      button.textContent = strings.sending || button.textContent;
+    }
+  });
+  // Back from the thanks page (bfcache): allow sending again; the server keeps one response.
+  window.addEventListener("pageshow", () => {
+    delete form.dataset.sending;
+  });
+}

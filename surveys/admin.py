@@ -1,0 +1,153 @@
+"""Admin: groups with their rooms, responses, value aliases, CSV import and exports."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from surveys.csv_io import ImportRejected
+from surveys.exports import export_lines, table_lines
+from surveys.models import Group, GroupRoom, Response, ValueAlias
+from surveys.services import responses_import
+from surveys.views import csv_response
+
+
+class GroupRoomInline(admin.TabularInline):
+    model = GroupRoom
+    extra = 1
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("CSV file (UTF-8)"))
+    questionnaire = forms.TypedChoiceField(
+        label=_("Questionnaire"), choices=[(1, "1 (A–G)"), (2, "2 (A2–G2)")], coerce=int
+    )
+    group = forms.CharField(label=_("Group"), max_length=200, help_text=_("Created if new."))
+
+
+def _responses_of(groups):
+    ids = set()
+    for group in groups:
+        ids.update(group.responses().values_list("pk", flat=True))
+    return Response.objects.filter(pk__in=ids)
+
+
+@admin.register(Group)
+class GroupAdmin(admin.ModelAdmin):
+    list_display = ("name", "room_list", "response_count", "research_link")
+    search_fields = ("name", "description", "rooms__room_code")
+    inlines = [GroupRoomInline]
+    actions = ["export_wide", "export_long", "export_tables"]
+
+    @admin.display(description=_("rooms"))
+    def room_list(self, obj: Group) -> str:
+        return ", ".join(obj.rooms.values_list("room_code", flat=True)) or "—"
+
+    @admin.display(description=_("responses"))
+    def response_count(self, obj: Group) -> int:
+        return obj.responses().count()
+
+    @admin.display(description=_("tables"))
+    def research_link(self, obj: Group) -> str:
+        return format_html(
+            '<a href="{}">{}</a>', reverse("surveys:group", args=[obj.pk]), _("tables and charts")
+        )
+
+    @admin.action(description=_("Export responses as CSV (wide: one row per respondent)"))
+    def export_wide(self, request, queryset):
+        name = queryset.first().name if queryset.count() == 1 else None
+        return csv_response(
+            export_lines(_responses_of(queryset), "wide", group_name=name), "responses-wide.csv"
+        )
+
+    @admin.action(description=_("Export responses as CSV (long: one row per answer)"))
+    def export_long(self, request, queryset):
+        name = queryset.first().name if queryset.count() == 1 else None
+        return csv_response(
+            export_lines(_responses_of(queryset), "long", group_name=name), "responses-long.csv"
+        )
+
+    @admin.action(description=_("Export the tables as CSV"))
+    def export_tables(self, request, queryset):
+        return csv_response(table_lines(queryset.order_by("name")), "tables.csv")
+
+    def get_urls(self):
+        return [
+            path(
+                "import/", self.admin_site.admin_view(self.import_view), name="surveys_group_import"
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request):
+        """Import paper answers: the whole file or nothing, every problem listed."""
+        form = ImportForm(request.POST or None, request.FILES or None)
+        problems, slips = [], []
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                result = responses_import(
+                    data=data["file"].read(),
+                    questionnaire=data["questionnaire"],
+                    group_name=data["group"],
+                )
+            except ImportRejected as rejected:
+                problems = [str(p) for p in rejected.problems]
+            else:
+                if result.is_table:
+                    slips = result.slips or [_("Every row adds up.")]
+                else:
+                    self.message_user(
+                        request,
+                        _("Imported %(n)d response(s) into %(group)s.")
+                        % {"n": result.created, "group": result.group.name},
+                        messages.SUCCESS,
+                    )
+                    return redirect("surveys:group", pk=result.group.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Import questionnaire answers from CSV"),
+            "form": form,
+            "problems": problems,
+            "slips": slips,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "surveys/admin_import.html", context)
+
+
+@admin.register(Response)
+class ResponseAdmin(admin.ModelAdmin):
+    list_display = (
+        "pk",
+        "questionnaire",
+        "group",
+        "room_code",
+        "gender",
+        "age_band",
+        "source",
+        "created_at",
+    )
+    list_filter = ("questionnaire", "group", "source", "gender", "age_band")
+    search_fields = ("room_code", "respondent")
+    readonly_fields = ("respondent", "source", "created_at", "language")
+    actions = ["export_wide", "export_long"]
+    list_select_related = ("group",)
+
+    @admin.action(description=_("Export selected as CSV (wide)"))
+    def export_wide(self, request, queryset):
+        return csv_response(export_lines(queryset, "wide"), "responses-wide.csv")
+
+    @admin.action(description=_("Export selected as CSV (long)"))
+    def export_long(self, request, queryset):
+        return csv_response(export_lines(queryset, "long"), "responses-long.csv")
+
+
+@admin.register(ValueAlias)
+class ValueAliasAdmin(admin.ModelAdmin):
+    list_display = ("text", "value_type", "language")
+    list_filter = ("language", "value_type__field")
+    search_fields = ("text", "value_type__name_en", "value_type__name_ja")
+    autocomplete_fields = ()
