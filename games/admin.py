@@ -34,3 +34,42 @@ class ValueTypeAdmin(admin.ModelAdmin):
         if not obj.pk:
             return "—"
         return format_html('<img src="{}" alt="" width="64" height="64">', obj.image_url("thumb"))
+
+
+# --- Rooms (read-mostly: the game writes them through games/services.py) ------------------
+
+from games.models import BoardCard, Room, Seat, Take  # noqa: E402
+
+
+class SeatInline(admin.TabularInline):
+    model = Seat
+    fields = ("nickname", "status", "score", "cards", "wrong_takes", "kicked_until", "joined_at")
+    readonly_fields = ("joined_at",)
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Room)
+class RoomAdmin(admin.ModelAdmin):
+    list_display = ("code", "state", "seat_count", "created_at", "finished_at")
+    list_filter = ("state",)
+    search_fields = ("code",)
+    readonly_fields = ("code", "current_card", "turn_started_at", "deadline", "created_at",
+                       "finished_at")  # fmt: skip
+    exclude = ("host_token",)
+    inlines = [SeatInline]
+
+    @admin.display(description=_("players"))
+    def seat_count(self, obj: Room) -> int:
+        return obj.seats.filter(status=Seat.ACTIVE).count()
+
+
+@admin.register(Take)
+class TakeAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "room", "seat", "card", "correct", "won")
+    list_filter = ("correct", "won")
+    list_select_related = ("room", "seat", "card__value_type")
+    search_fields = ("room__code", "seat__nickname")
+
+
+admin.site.register(BoardCard)

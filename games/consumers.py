@@ -47,6 +47,75 @@ async def _tick(code: str, deadline) -> None:
     schedule_tick(code, result.deadline)
 
 
+class RoomRelay:
+    """This process's tabs in one room, behind one channel-layer subscription.
+
+    channels' group_send costs one copy per member (and one JSON encoding per consumer): with
+    500 players that is the whole latency budget. Here each process joins the room's group
+    once, encodes each event once (twice when it carries the reader's answer) and hands the
+    text to its local sockets. The relay is no state of the game: it only forwards.
+    """
+
+    def __init__(self, code: str, layer) -> None:
+        self.code = code
+        self.layer = layer
+        self.loop = asyncio.get_running_loop()
+        self.members: set[RoomConsumer] = set()
+        self.channel = ""
+        self.ready = asyncio.Event()
+        self.task: asyncio.Task | None = None
+
+    async def start(self) -> None:
+        self.channel = await self.layer.new_channel()
+        await self.layer.group_add(services.group_name(self.code), self.channel)
+        self.task = self.loop.create_task(self.run())
+        self.ready.set()
+
+    async def stop(self) -> None:
+        if self.task is not None:
+            self.task.cancel()
+        if self.channel:
+            await self.layer.group_discard(services.group_name(self.code), self.channel)
+
+    async def run(self) -> None:
+        while True:
+            message = await self.layer.receive(self.channel)
+            try:
+                await self.deliver(message["event"], message.get("reader"))
+            except Exception:  # one bad delivery must not end the room's relay
+                log.exception("relay failed in room %s", self.code)
+
+    async def deliver(self, event: dict, reader: dict | None) -> None:
+        public = None if event["type"] == "answer" else json.dumps(event, ensure_ascii=False)
+        private = json.dumps({**event, **reader}, ensure_ascii=False) if reader else public
+        for member in list(self.members):
+            await member.relay(event, public, private)
+
+
+_relays: dict[str, RoomRelay] = {}
+
+
+async def relay_join(code: str, consumer: RoomConsumer) -> None:
+    relay = _relays.get(code)
+    if relay is None or relay.loop is not asyncio.get_running_loop():
+        relay = _relays[code] = RoomRelay(code, consumer.channel_layer)
+        relay.members.add(consumer)
+        await relay.start()
+    else:
+        relay.members.add(consumer)
+        await relay.ready.wait()
+
+
+async def relay_leave(code: str, consumer: RoomConsumer) -> None:
+    relay = _relays.get(code)
+    if relay is None or consumer not in relay.members:
+        return
+    relay.members.discard(consumer)
+    if not relay.members:
+        del _relays[code]
+        await relay.stop()
+
+
 def _field(message: dict, name: str, kind: type | tuple, *, optional: bool = False):
     value = message.get(name)
     if value is None and optional:
@@ -70,7 +139,9 @@ class RoomConsumer(AsyncWebsocketConsumer):
 
     async def disconnect(self, code: int) -> None:
         if self.actor is not None:
-            await self.channel_layer.group_discard(services.group_name(self.code), self.channel_name)
+            await self.channel_layer.group_discard(
+                services.group_name(self.code), self.channel_name
+            )
 
     # --- from the browser --------------------------------------------------------------
 
@@ -139,13 +210,15 @@ class RoomConsumer(AsyncWebsocketConsumer):
             seat = await database_sync_to_async(services.seat_join)(
                 code=self.code, nickname=nickname or "", previous_token=previous
             )
-        await self.send_json({"type": "welcome", "token": seat.token, "seat": seat.pk,
-                              "nickname": seat.nickname})  # fmt: skip
+        await self.send_json(
+            {"type": "welcome", "token": seat.token, "seat": seat.pk, "nickname": seat.nickname}
+        )
         await self._enter(Actor(services.PLAYER, seat.pk))
 
     async def _enter(self, actor: Actor) -> None:
-        await self.channel_layer.group_add(services.group_name(self.code), self.channel_name)
         self.actor = actor
+        self.held = []
+        await relay_join(self.code, self)
         # A deadline may have passed while the server was down or nobody was connected.
         tick = await database_sync_to_async(services.room_tick)(code=self.code)
         schedule_tick(self.code, tick.deadline)
@@ -155,16 +228,33 @@ class RoomConsumer(AsyncWebsocketConsumer):
         await self.send_json({"type": "pong"})
 
     async def on_sync(self, message: dict) -> None:
-        data = await database_sync_to_async(services.snapshot)(code=self.code, actor=self.actor)
-        self.reader_seat = data["room"]["reader"]
-        await self.send_json(data)
+        if self.held is None:
+            self.held = []
+        try:
+            data = await database_sync_to_async(services.snapshot)(code=self.code, actor=self.actor)
+            self.reader_seat = data["room"]["reader"]
+            await self.send_json(data)
+        finally:
+            await self._release()
 
     async def _run(self, service: Callable, **kwargs) -> None:
-        result = await database_sync_to_async(service)(code=self.code, actor=self.actor, **kwargs)
-        if isinstance(result, services.Result):
-            schedule_tick(self.code, result.deadline)
-            if result.reply:
-                await self.send_json(result.reply)
+        # The sender hears its own answer (take_result) before the broadcast it caused.
+        self.held = [] if self.held is None else self.held
+        try:
+            result = await database_sync_to_async(service)(
+                code=self.code, actor=self.actor, **kwargs
+            )
+            if isinstance(result, services.Result):
+                schedule_tick(self.code, result.deadline)
+                if result.reply:
+                    await self.send_json(result.reply)
+        finally:
+            await self._release()
+
+    async def _release(self) -> None:
+        held, self.held = self.held or [], None
+        for text in held:
+            await self.send(text_data=text)
 
     async def on_take(self, message: dict) -> None:
         card = _field(message, "card", int)
@@ -201,23 +291,27 @@ class RoomConsumer(AsyncWebsocketConsumer):
             raise RuleError("bad_message", "seat is missing (null gives the role to the host)")
         await self._run(services.reader_set, seat_id=_field(message, "seat", int, optional=True))
 
-    # --- from the channel layer --------------------------------------------------------
+    # --- from the room's relay ----------------------------------------------------------
 
-    async def room_event(self, message: dict) -> None:
-        event = message["event"]
-        kind = event["type"]
-        if kind == "reader":
-            self.reader_seat = event["seat"]
-        sees_answer = self.actor is not None and (
+    def sees_answer(self) -> bool:
+        return self.actor is not None and (
             self.actor.role == services.HOST
             or (self.actor.seat_id is not None and self.actor.seat_id == self.reader_seat)
         )
-        if message.get("reader") and sees_answer:
-            event = {**event, **message["reader"]}
-        elif kind == "answer":
+
+    async def relay(self, event: dict, public: str | None, private: str | None) -> None:
+        kind = event["type"]
+        if kind == "reader":
+            self.reader_seat = event["seat"]
+        text = private if self.sees_answer() else public
+        if text is None:
             return
-        await self.send(text_data=json.dumps(event, ensure_ascii=False))
+        if self.held is not None:
+            self.held.append(text)
+            return
+        await self.send(text_data=text)
         if kind == "player_left" and self.actor and event["seat"] == self.actor.seat_id:
+            await relay_leave(self.code, self)
             await self.close(code=4403 if event["reason"] == "kicked" else 4000)
 
     # --- helpers -----------------------------------------------------------------------

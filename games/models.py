@@ -256,3 +256,6 @@ class Take(models.Model):
     class Meta:
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["read_card", "seat"])]
+
+    def __str__(self) -> str:
+        return f"{self.seat_id}→{self.card_id} ({'right' if self.correct else 'wrong'})"

@@ -8,6 +8,15 @@ import segno
 def qr_svg(text: str, *, scale: int = 8, dark: str = "#202124") -> str:
     qr = segno.make(text, error="m")
     out = io.BytesIO()
-    qr.save(out, kind="svg", scale=scale, border=2, dark=dark, light="#ffffff", xmldecl=False,
-            svgns=True, title=text)  # fmt: skip
+    qr.save(
+        out,
+        kind="svg",
+        scale=scale,
+        border=2,
+        dark=dark,
+        light="#ffffff",
+        xmldecl=False,
+        svgns=True,
+        title=text,
+    )
     return out.getvalue().decode()

@@ -37,7 +37,7 @@ READER_MODES = ("human", "auto")
 FIELDS = ("economics", "psychology", "sociology", "marketing")
 
 # A room code avoids look-alikes (0/O, 1/I/L, 2/Z, 5/S, 8/B, 6/G) so it can be read off a
-# projector at the back of a gym.
+# projector at the back of a gym (6 stays: G is out).
 CODE_ALPHABET = "ACDEFHJKMNPQRTUVWXY34679"
 CODE_LENGTH = 5
 NICKNAME_MAX = 20
@@ -52,10 +52,33 @@ MAX_SEATS = 500
 # Words that keep a projected screen classroom-safe: matched case- and width-insensitively
 # inside a nickname. Deliberately short; the host can still kick.
 BLOCKLIST = (
-    "fuck", "shit", "cunt", "bitch", "nigger", "nigga", "fag", "whore", "slut", "rape",
-    "nazi", "hitler", "penis", "vagina", "porn", "dick", "pussy", "asshole",
-    "ちんこ", "まんこ", "死ね", "しね", "きちがい", "ガイジ", "うんこ", "セックス",
-)  # fmt: skip
+    "fuck",
+    "shit",
+    "cunt",
+    "bitch",
+    "nigger",
+    "nigga",
+    "fag",
+    "whore",
+    "slut",
+    "rape",
+    "nazi",
+    "hitler",
+    "penis",
+    "vagina",
+    "porn",
+    "dick",
+    "pussy",
+    "asshole",
+    "ちんこ",
+    "まんこ",
+    "死ね",
+    "しね",
+    "きちがい",
+    "ガイジ",
+    "うんこ",
+    "セックス",
+)
 
 
 class RuleError(ValueError):
@@ -81,6 +104,7 @@ class Settings:
     reader_mode: str = "human"  # "auto": the server moves on by itself after each card
     pause: int = 8  # seconds the card's back stays up before an automatic next card
     set_bonus: bool = False
+    hide_name: bool = True  # the read text says "this value" instead of the card's name
 
     def as_dict(self) -> dict:
         data = asdict(self)
@@ -132,6 +156,7 @@ def settings_from(data: Mapping, base: Settings | None = None) -> Settings:
         reader_mode=_pick(merged["reader_mode"], READER_MODES, "reader_mode"),
         pause=_int_in(merged["pause"], *PAUSE_RANGE, "pause"),
         set_bonus=_bool(merged["set_bonus"], "set_bonus"),
+        hide_name=_bool(merged["hide_name"], "hide_name"),
     )
 
 
@@ -167,6 +192,30 @@ def clean_nickname(text: object) -> str:
     if any(word in folded for word in BLOCKLIST):
         raise RuleError("bad_nickname", "nickname is not allowed")
     return name
+
+
+# --- the read text ---------------------------------------------------------------------
+
+NAME_PLACEHOLDER = {"ja": "この価値", "en": "this value"}
+
+
+def hide_name(text: str, names: Iterable[str], lang: str) -> str:
+    """The yomifuda without the card's name, so takers must understand it to find the card.
+    Longest names first ("Sticking value (commitment)" before "Sticking value")."""
+    placeholder = NAME_PLACEHOLDER.get(lang, NAME_PLACEHOLDER["en"])
+    variants = set()
+    for name in names:
+        if name:
+            variants.add(name)
+            variants.add(re.sub(r"\s*[(（].*?[)）]", "", name).strip())
+    for name in sorted((v for v in variants if v), key=len, reverse=True):
+        suffix = "s?" if lang == "en" else ""
+        text = re.sub(re.escape(name) + suffix + (r"\b" if lang == "en" else ""), placeholder,
+                      text, flags=re.IGNORECASE)  # fmt: skip
+    if lang == "en":
+        # "this value is …" at the start of a sentence gets its capital back.
+        text = re.sub(r"(^|[.!?]\s+)this value", lambda m: m.group(1) + "This value", text)
+    return text
 
 
 # --- the board -----------------------------------------------------------------------------
@@ -276,7 +325,13 @@ def ranking(standings: Iterable[Standing]) -> list[Standing]:
         same = prev is not None and (prev.score, prev.cards) == (standing.score, standing.cards)
         rank = prev.rank if same else index + 1
         ranked.append(
-            Standing(standing.seat, standing.nickname, standing.score, standing.cards, rank,
-                     standing.extra)
-        )  # fmt: skip
+            Standing(
+                standing.seat,
+                standing.nickname,
+                standing.score,
+                standing.cards,
+                rank,
+                standing.extra,
+            )
+        )
     return ranked

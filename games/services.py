@@ -110,13 +110,16 @@ def card_back(card: BoardCard, langs: tuple[str, ...]) -> dict:
     }
 
 
-def read_text(card: BoardCard, langs: tuple[str, ...]) -> dict:
+def read_text(card: BoardCard, langs: tuple[str, ...], *, hide_name: bool) -> dict:
     """The yomifuda as read aloud: overview and easy explanation, not the card's name."""
     value = card.value_type
-    return {
-        lang: " ".join(p for p in (value.text("overview", lang), value.text("explanation", lang)))
-        for lang in langs
-    }
+    texts_ = {}
+    for lang in langs:
+        text = " ".join((value.text("overview", lang), value.text("explanation", lang)))
+        if hide_name:
+            text = rules.hide_name(text, (value.name_ja, value.name_en), lang)
+        texts_[lang] = text
+    return texts_
 
 
 def player(seat: Seat) -> dict:
@@ -145,7 +148,7 @@ def _turn(room: Room, card: BoardCard, now) -> dict:
     return {
         "index": card.read_order + 1,
         "total": total,
-        "text": read_text(card, langs_of(room)),
+        "text": read_text(card, langs_of(room), hide_name=room_settings(room).hide_name),
         "elapsed_ms": max(0, int((now - started).total_seconds() * 1000)),
         "remaining_ms": remaining_ms(room, now),
     }
@@ -161,15 +164,24 @@ def final_ranking(room: Room) -> list[dict]:
     hands: dict[int, list[dict]] = {}
     for card in _board_query(room).filter(taken_by__isnull=False).order_by("taken_at"):
         hands.setdefault(card.taken_by_id, []).append(
-            {"number": card.value_type.number, "name": texts(card.value_type, "name", langs),
-             "color": card.value_type.field.color}
-        )  # fmt: skip
+            {
+                "number": card.value_type.number,
+                "name": texts(card.value_type, "name", langs),
+                "color": card.value_type.field.color,
+            }
+        )
     ranked = rules.ranking(rules.Standing(s.pk, s.nickname, s.score, s.cards) for s in seats)
     return [
-        {"rank": s.rank, "id": s.seat, "nickname": s.nickname, "score": s.score,
-         "cards": s.cards, "hand": hands.get(s.seat, [])}
+        {
+            "rank": s.rank,
+            "id": s.seat,
+            "nickname": s.nickname,
+            "score": s.score,
+            "cards": s.cards,
+            "hand": hands.get(s.seat, []),
+        }
         for s in ranked
-    ]  # fmt: skip
+    ]
 
 
 def snapshot(*, code: str, actor: Actor) -> dict:
@@ -205,12 +217,17 @@ def snapshot(*, code: str, actor: Actor) -> dict:
             data["turn"].update(_answer(current, langs))
         data["you"]["locked"] = bool(
             actor.seat_id
-            and Take.objects.filter(read_card=current, seat_id=actor.seat_id, correct=False).exists()
+            and Take.objects.filter(
+                read_card=current, seat_id=actor.seat_id, correct=False
+            ).exists()
             and room_settings(room).wrong_take == rules.PENALTY
         )
     if current is not None and room.state in (rules.TAKEN, rules.TIMEOUT):
-        data["result"] = {"card": current.pk, "by": current.taken_by_id,
-                          "back": card_back(current, langs)}  # fmt: skip
+        data["result"] = {
+            "card": current.pk,
+            "by": current.taken_by_id,
+            "back": card_back(current, langs),
+        }
         data["room"]["next_in_ms"] = remaining_ms(room, now)
     if room.state == rules.FINISHED:
         data["ranking"] = final_ranking(room)
@@ -221,7 +238,9 @@ def is_reader(room: Room, actor: Actor) -> bool:
     """The host always may see the answer; a player only while they hold the reader role."""
     if actor.role == HOST:
         return True
-    return actor.role == PLAYER and actor.seat_id is not None and room.reader_seat_id == actor.seat_id
+    return (
+        actor.role == PLAYER and actor.seat_id is not None and room.reader_seat_id == actor.seat_id
+    )
 
 
 # --- who is who ----------------------------------------------------------------------------
@@ -245,10 +264,26 @@ def room_create(*, options: dict | None = None, rng: random.Random | None = None
 
 def random_nickname(rng: random.Random | None = None) -> str:
     rng = rng or random.SystemRandom()
-    adjectives = [_("Quick"), _("Quiet"), _("Brave"), _("Sunny"), _("Clever"), _("Lucky"),
-                  _("Gentle"), _("Bright")]  # fmt: skip
-    animals = [_("Fox"), _("Crane"), _("Tanuki"), _("Owl"), _("Otter"), _("Panda"),
-               _("Sparrow"), _("Koi")]  # fmt: skip
+    adjectives = [
+        _("Quick"),
+        _("Quiet"),
+        _("Brave"),
+        _("Sunny"),
+        _("Clever"),
+        _("Lucky"),
+        _("Gentle"),
+        _("Bright"),
+    ]
+    animals = [
+        _("Fox"),
+        _("Crane"),
+        _("Tanuki"),
+        _("Owl"),
+        _("Otter"),
+        _("Panda"),
+        _("Sparrow"),
+        _("Koi"),
+    ]
     return _("%(adjective)s %(animal)s %(number)d") % {
         "adjective": rng.choice(adjectives),
         "animal": rng.choice(animals),
@@ -379,10 +414,14 @@ def room_start(*, code: str, actor: Actor, rng: random.Random | None = None) -> 
     if not Room.objects.filter(pk=room.pk, state=rules.LOBBY).update(state=rules.TAKEN):
         raise RuleError("out_of_turn", "the game has already started")
     BoardCard.objects.bulk_create(
-        BoardCard(room=room, value_type=v, position=dealt.positions[v.number],
-                  read_order=dealt.read_order[v.number])
+        BoardCard(
+            room=room,
+            value_type=v,
+            position=dealt.positions[v.number],
+            read_order=dealt.read_order[v.number],
+        )
         for v in values
-    )  # fmt: skip
+    )
     room.state = rules.TAKEN
     board = list(_board_query(room))
     langs = langs_of(room)
@@ -392,9 +431,7 @@ def room_start(*, code: str, actor: Actor, rng: random.Random | None = None) -> 
 
 def _advance(room: Room, now) -> Result:
     """Read the next yomifuda, or finish when none is left."""
-    card = (
-        _board_query(room).filter(read_at__isnull=True).order_by("read_order").first()
-    )
+    card = _board_query(room).filter(read_at__isnull=True).order_by("read_order").first()
     settings = room_settings(room)
     previous = room.current_card_id
     if card is None:
@@ -412,7 +449,11 @@ def _advance(room: Room, now) -> Result:
         raise RuleError("out_of_turn", "the room has moved on")
     BoardCard.objects.filter(pk=card.pk).update(read_at=now)
     room.state, room.current_card, room.turn_started_at, room.deadline = (
-        rules.READING, card, now, deadline)  # fmt: skip
+        rules.READING,
+        card,
+        now,
+        deadline,
+    )
     event = {"type": "reading", **_turn(room, card, now)}
     broadcast(room.code, event, _answer(card, langs_of(room)))
     return Result(deadline=deadline)
@@ -440,10 +481,16 @@ def _close_card(room: Room, now, *, skipped: bool) -> Result:
         state=rules.TIMEOUT, deadline=pause
     )
     card = _board_query(room).get(pk=card_id)
-    broadcast(room.code, {
-        "type": "timeout", "card": card_id, "skipped": skipped,
-        "back": card_back(card, langs_of(room)), "next_in_ms": remaining_ms_at(pause, now),
-    })  # fmt: skip
+    broadcast(
+        room.code,
+        {
+            "type": "timeout",
+            "card": card_id,
+            "skipped": skipped,
+            "back": card_back(card, langs_of(room)),
+            "next_in_ms": remaining_ms_at(pause, now),
+        },
+    )
     return Result(deadline=pause)
 
 
@@ -496,15 +543,15 @@ def card_take(*, code: str, actor: Actor, card_id: object) -> Result:
         raise RuleError("not_player", "you are no longer in this room")
     if room.reader_seat_id == seat.pk:
         raise RuleError("reader_cannot_take", "the reader does not take cards")
+    card = _board_query(room).filter(pk=card_id).first()
+    if card is not None and (card.taken_by_id or card.timed_out):
+        raise RuleError("card_taken", "this card is no longer on the board")
     rules.check_turn(room.state, "take")
+    if card is None:
+        raise RuleError("unknown_card", "no such card on this board")
     now = timezone.now()
     if rules.is_due(room.deadline, now):
         raise RuleError("time_up", "time is up for this card")
-    card = _board_query(room).filter(pk=card_id).first()
-    if card is None:
-        raise RuleError("unknown_card", "no such card on this board")
-    if card.taken_by_id or card.timed_out:
-        raise RuleError("card_taken", "this card is no longer on the board")
     settings = room_settings(room)
     read_card_id = room.current_card_id
     if (
@@ -537,29 +584,54 @@ def card_take(*, code: str, actor: Actor, card_id: object) -> Result:
     )
     seat.refresh_from_db()
     card.taken_by = seat
-    broadcast(room.code, {
-        "type": "taken", "card": card.pk, "by": seat.pk, "nickname": seat.nickname,
-        "bonus": bonus, "back": card_back(card, langs_of(room)),
-        "scores": [{"id": seat.pk, "score": seat.score, "cards": seat.cards}],
-        "next_in_ms": remaining_ms_at(pause, now),
-    })  # fmt: skip
-    return Result(reply={"type": "take_result", "card": card.pk, "outcome": "won",
-                         "bonus": bonus}, deadline=pause)  # fmt: skip
+    broadcast(
+        room.code,
+        {
+            "type": "taken",
+            "card": card.pk,
+            "by": seat.pk,
+            "nickname": seat.nickname,
+            "bonus": bonus,
+            "back": card_back(card, langs_of(room)),
+            "scores": [{"id": seat.pk, "score": seat.score, "cards": seat.cards}],
+            "next_in_ms": remaining_ms_at(pause, now),
+        },
+    )
+    return Result(
+        reply={"type": "take_result", "card": card.pk, "outcome": "won", "bonus": bonus},
+        deadline=pause,
+    )
 
 
 def _wrong_take(room: Room, seat: Seat, card: BoardCard, settings: rules.Settings) -> Result:
     effect = rules.wrong_take(settings.wrong_take)
-    Take.objects.create(room=room, seat=seat, card=card, read_card_id=room.current_card_id,
-                        correct=False)  # fmt: skip
+    Take.objects.create(
+        room=room, seat=seat, card=card, read_card_id=room.current_card_id, correct=False
+    )
     Seat.objects.filter(pk=seat.pk).update(
         score=F("score") + effect.points, wrong_takes=F("wrong_takes") + 1
     )
     seat.refresh_from_db()
     if effect.shown_to_all:
-        broadcast(room.code, {
-            "type": "otetsuki", "seat": seat.pk, "nickname": seat.nickname, "card": card.pk,
-            "name": texts(card.value_type, "name", langs_of(room)), "mode": settings.wrong_take,
-            "points": effect.points, "score": seat.score,
-        })  # fmt: skip
-    return Result(reply={"type": "take_result", "card": card.pk, "outcome": "wrong",
-                         "locked": effect.locks_out, "points": effect.points})  # fmt: skip
+        broadcast(
+            room.code,
+            {
+                "type": "otetsuki",
+                "seat": seat.pk,
+                "nickname": seat.nickname,
+                "card": card.pk,
+                "name": texts(card.value_type, "name", langs_of(room)),
+                "mode": settings.wrong_take,
+                "points": effect.points,
+                "score": seat.score,
+            },
+        )
+    return Result(
+        reply={
+            "type": "take_result",
+            "card": card.pk,
+            "outcome": "wrong",
+            "locked": effect.locks_out,
+            "points": effect.points,
+        }
+    )

@@ -360,7 +360,9 @@ def compare_scale(frame: pd.DataFrame, code: str, by: str = "group") -> dict:
         "higher": "",
     }
     if len(samples) < 2 or min(len(v) for v in samples.values()) < MIN_PER_GROUP:
-        result["test"] = "mann-whitney-u" if len(samples) == 2 else "kruskal-wallis"
+        two = len(samples) <= 2
+        result["test"] = "mann-whitney-u" if two else "kruskal-wallis"
+        result["effect_name"] = "rank-biserial r" if two else "epsilon²"
         return result
     names = list(samples)
     if len(samples) == 2:

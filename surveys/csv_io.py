@@ -88,9 +88,24 @@ def write_csv(path, header: list[str], rows: Iterable[list]) -> None:
             handle.write(line)
 
 
+_EN_LABELS: dict[tuple[str, str], str] = {}
+
+
 def _label(question: Question, code) -> str:
-    option = question.option(str(code))
-    return label_in(option.label, "en") if option else str(code)
+    key = (question.code, str(code))
+    if key not in _EN_LABELS:
+        option = question.option(str(code))
+        _EN_LABELS[key] = label_in(option.label, "en") if option else str(code)
+    return _EN_LABELS[key]
+
+
+GENDER_EN = {}
+
+
+def _gender_en(code: str) -> str:
+    if code not in GENDER_EN:
+        GENDER_EN[code] = label_in(dict((g.code, g.label) for g in GENDERS)[code], "en")
+    return GENDER_EN[code]
 
 
 def _answer_cells(question: Question, record: dict) -> str:
@@ -120,7 +135,7 @@ def wide_rows(records: Iterable[dict], questionnaires=(1, 2)) -> Iterator[list]:
         row = [
             safe_text(record["respondent"]),
             safe_text(record["group"]),
-            label_in(dict((g.code, g.label) for g in GENDERS)[record["gender"]], "en"),
+            _gender_en(record["gender"]),
             record["age_band"],
             safe_text(record.get("nationality", "")),
             safe_text(record.get("room", "")),
@@ -255,14 +270,25 @@ def decode(data: bytes) -> str:
         ) from None
 
 
+_INDEXES: dict[int, dict[str, str]] = {}
+
+
+def _index(options) -> dict[str, str]:
+    """normalized code / English label / Japanese label → option code (built once per
+    option list: rendering labels in two languages per cell made a 100k-row import slow)."""
+    key = id(options)
+    if key not in _INDEXES:
+        index = {}
+        for option in options:
+            for name in (option.code, label_in(option.label, "en"), label_in(option.label, "ja")):
+                index.setdefault(normalize_text(name).rstrip("%"), option.code)
+        _INDEXES[key] = index
+    return _INDEXES[key]
+
+
 def _lookup(options, text: str) -> str | None:
     """The option code whose code, English label or Japanese label matches the text."""
-    wanted = normalize_text(text).rstrip("%")
-    for option in options:
-        names = {option.code, label_in(option.label, "en"), label_in(option.label, "ja")}
-        if wanted in {normalize_text(n).rstrip("%") for n in names}:
-            return option.code
-    return None
+    return _index(options).get(normalize_text(text).rstrip("%"))
 
 
 GENDER_EXTRA = {

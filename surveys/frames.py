@@ -3,23 +3,38 @@
 import pandas as pd
 
 from surveys.analysis import ensure_columns
-from surveys.models import Group
+from surveys.models import Group, GroupRoom, Response
 
 
 def response_records(responses, group_name: str | None = None):
     """One flat dict per response (answers spread into columns), streamed from the DB."""
-    rows = responses.select_related("group").order_by("pk")
-    for response in rows.iterator(chunk_size=2000):
+    fields = ("pk", "source", "respondent", "group__name", "room_code", "questionnaire",
+              "gender", "age_band", "nationality", "answers")  # fmt: skip
+    rows = responses.order_by("pk").values_list(*fields)
+    # Unfiled responses count for the group their room is linked to.
+    room_groups = dict(GroupRoom.objects.values_list("room_code", "group__name"))
+    for (
+        pk,
+        source,
+        respondent,
+        group,
+        room,
+        number,
+        gender,
+        age,
+        nationality,
+        answers,
+    ) in rows.iterator(chunk_size=2000):
         yield {
-            "id": response.pk,
-            "respondent": response.export_id,
-            "group": group_name or (response.group.name if response.group else ""),
-            "room": response.room_code,
-            "questionnaire": response.questionnaire,
-            "gender": response.gender,
-            "age_band": response.age_band,
-            "nationality": response.nationality,
-            **response.answers,
+            "id": pk,
+            "respondent": respondent if source == Response.IMPORT else f"web-{pk}",
+            "group": group_name or group or room_groups.get(room, ""),
+            "room": room,
+            "questionnaire": number,
+            "gender": gender,
+            "age_band": age,
+            "nationality": nationality,
+            **answers,
         }
 
 

@@ -56,15 +56,23 @@ class GroupReport:
         return out
 
     def stats(self) -> list[dict]:
-        rows = scale_stats(self.frame, by="group").to_dict("records")
+        if self.by_gender:
+            labels = {o.code: str(o.label) for o in GENDERS}
+            rows = scale_stats(self.own, by="gender").to_dict("records")
+            for row in rows:
+                row["group"] = f"{self.group.name} · {labels.get(row['group'], row['group'])}"
+        else:
+            rows = scale_stats(self.frame, by="group").to_dict("records")
         for row in rows:
             row["question_text"] = str(question(row["question"]).text)
         return [r for r in rows if r["n"] or r["group"] == self.group.name]
 
     def comparisons(self) -> list[dict]:
         if self.by_gender:
+            # Men and women: those who withheld their gender are not a third group here.
             labels = {o.code: str(o.label) for o in GENDERS}
-            return comparison_rows(compare_all(self.own, by="gender"), labels)
+            known = self.own[self.own["gender"].isin(["man", "woman"])]
+            return comparison_rows(compare_all(known, by="gender"), labels)
         if len(self.groups) > 1:
             return comparison_rows(compare_all(self.frame, by="group"))
         return []

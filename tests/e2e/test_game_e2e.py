@@ -60,8 +60,15 @@ def test_a_whole_game_in_the_browser(browser, server):
     expect(screen.locator("#lobby")).to_be_visible()
     expect(screen.locator(".lobby-join .qr")).to_be_visible()
 
-    aki = join(browser, server, code, "Aki", viewport={"width": 390, "height": 844},
-               is_mobile=True, has_touch=True)  # fmt: skip
+    aki = join(
+        browser,
+        server,
+        code,
+        "Aki",
+        viewport={"width": 390, "height": 844},
+        is_mobile=True,
+        has_touch=True,
+    )
     ben = join(browser, server, code, "Ben <b>")
     expect(host.locator("#scores")).to_contain_text("Aki")
     expect(host.locator("#scores")).to_contain_text("Ben <b>")  # escaped, shown as typed

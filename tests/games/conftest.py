@@ -123,7 +123,7 @@ class LiveClient(Client):
         self.seat = None
         self.ws = None
 
-    async def open(self) -> "LiveClient":
+    async def open(self) -> LiveClient:
         from websockets.asyncio.client import connect
 
         self.ws = await connect(self.url, origin=self.origin, open_timeout=10)

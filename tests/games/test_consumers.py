@@ -44,7 +44,8 @@ async def test_it_plays_a_whole_game_to_the_ranking(make_room, clients):
         # The reader and the host get the answer; takers only the text.
         assert reading["answer"]["id"] == host_view["answer"]["id"]
         assert "answer" not in seen_by_player
-        assert seen_by_player["text"]["en"]
+        assert seen_by_player["text"]["en"].startswith("This value")
+        assert names[reading["answer"]["id"]] not in seen_by_player["text"]["en"]
         assert seen_by_player["index"] == turn + 1 and seen_by_player["total"] == 24
         answer = reading["answer"]["id"]
         winner = players[winners[turn % 4]]
@@ -54,8 +55,13 @@ async def test_it_plays_a_whole_game_to_the_ranking(make_room, clients):
             taken = await client.expect("taken")
             assert taken["card"] == answer and taken["by"] == winner.seat
             assert taken["back"]["concept"]["en"] and taken["back"]["outline"]["en"]
-            assert taken["scores"] == [{"id": winner.seat, "score": taken["scores"][0]["score"],
-                                        "cards": len(taken_by[winner.seat]) + 1}]  # fmt: skip
+            assert taken["scores"] == [
+                {
+                    "id": winner.seat,
+                    "score": taken["scores"][0]["score"],
+                    "cards": len(taken_by[winner.seat]) + 1,
+                }
+            ]
         taken_by[winner.seat].append(names[answer])
         await reader.send("next")
 

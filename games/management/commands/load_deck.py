@@ -15,8 +15,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, file: Path, reset: bool, **options):
-        report = load_deck(data := read_fixture(file), reset=reset)
-        __import__("surveys.aliases").aliases.load_aliases(data)  # value aliases (surveys app)
+        report = load_deck(read_fixture(file), reset=reset)
+        __import__("surveys.aliases").aliases.load_aliases(read_fixture(file))  # value aliases
         self.stdout.write(
             f"Deck loaded: {report.created} created, {report.updated} updated, "
             f"{len(report.kept_edits)} admin edits kept."

@@ -86,6 +86,7 @@ function readSettings() {
     reveal: data.get("reveal"),
     reveal_delay: Number(data.get("reveal_delay")),
     set_bonus: data.get("set_bonus") === "on",
+    hide_name: data.get("hide_name") === "on",
   };
 }
 

@@ -330,6 +330,8 @@ const handlers = {
     room.result = null;
     room.nextAt = null;
     room.you.locked = false;
+    const box = $("toast");
+    if (box) box.hidden = true;
     setTurn(m);
     if (sound.on && room.settings.voice) speak(m.text);
     return "all";
@@ -395,7 +397,7 @@ export function start(page) {
       const handler = handlers[message.type];
       let what = handler ? handler(message) : null;
       if (own) what = own(message, what) ?? what;
-      if (what) redraw(page, what);
+      if (what) redraw(page, what, message.type);
     },
   });
   if (status) {
@@ -405,7 +407,17 @@ export function start(page) {
   return conn;
 }
 
-export function redraw(page, what = "all") {
+function intoView(id) {
+  const node = $(id);
+  if (!node || node.hidden) return;
+  const box = node.getBoundingClientRect();
+  if (box.top < 0 || box.top > window.innerHeight * 0.6) {
+    node.scrollIntoView({ block: "start", behavior: "smooth" });
+  }
+}
+
+export function redraw(page, what = "all", event = null) {
+  document.body.dataset.state = room.state || "";
   if (what === "all") {
     drawBoard(page.onTake);
     drawReading();
@@ -416,4 +428,7 @@ export function redraw(page, what = "all") {
   }
   page.draw?.(what);
   tick();
+  // Bring what just happened into view: the card's back, the new yomifuda, the ranking.
+  if (event === "taken" || event === "timeout") intoView("result");
+  if (event === "finished") intoView("ranking");
 }

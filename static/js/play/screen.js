@@ -10,7 +10,6 @@ const page = {
   },
   draw() {
     document.getElementById("lobby").hidden = room.state !== "lobby";
-    document.body.dataset.state = room.state || "";
     drawScores(TOP);
   },
 };

@@ -18,7 +18,7 @@ def _cell(value) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     if isinstance(value, float):
-        return f"{value:.6g}"
+        return f"{value:.10g}"
     return str(value)
 
 
@@ -44,7 +44,12 @@ class Command(BaseCommand):
             raise CommandError("a group is named twice")
         frame = groups_frame(groups)
         by = "gender" if by_gender else "group"
-        descriptives = scale_stats(frame, by="group")
+        if by_gender:  # men and women of the first group; a withheld gender is left out
+            frame = frame[(frame["group"] == groups[0].name)]
+            frame = frame[frame["gender"].isin(["man", "woman"])]
+            descriptives = scale_stats(frame, by="gender")
+        else:
+            descriptives = scale_stats(frame, by="group")
         results = compare_all(frame, by=by) if (compare or by_gender) else []
         with translation.override(lang):
             if format == "csv":
@@ -62,7 +67,7 @@ class Command(BaseCommand):
                 cells += self._test_cells(tests.get(row["question"]))
             rows.append(cells)
         for result in results:
-            if result["question"] in set(descriptives["question"]) and by == "group":
+            if result["question"] in set(descriptives["question"]):
                 continue
             for name, n in result["n"].items():
                 rows.append(

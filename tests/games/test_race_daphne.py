@@ -1,0 +1,65 @@
+"""The take race across two daphne processes sharing one Redis and one SQLite file."""
+
+import asyncio
+
+import pytest
+
+from tests.conftest import free_port, make_server, start_daphne
+from tests.games.conftest import LiveClient, room_on_server
+
+pytestmark = pytest.mark.redis
+
+PLAYERS = 16
+
+
+@pytest.fixture
+def two_servers(tmp_path, redis_url):
+    server = make_server(tmp_path, {"REDIS_URL": redis_url})
+    second = start_daphne(server.env, free_port())
+    second_url = f"http://127.0.0.1:{second.args[second.args.index('-p') + 1]}"
+    yield server, second_url
+    second.terminate()
+    second.wait(timeout=10)
+    server.stop()
+
+
+async def test_one_winner_per_card_across_two_processes(two_servers):
+    server, second_url = two_servers
+    code, token = room_on_server(server, fields=["economics"])  # seven cards
+    urls = [server.url, second_url]
+    host = await LiveClient(server.url, code).open()
+    await host.hello("host", token)
+    players = []
+    for i in range(PLAYERS):
+        player = await LiveClient(urls[i % 2], code).open()
+        await player.join(f"P{i:02d}")
+        players.append(player)
+    try:
+        await host.send("start")
+        wins: dict[int, int] = {}
+        for _ in range(7):
+            answer = (await host.expect("reading"))["answer"]["id"]
+            for p in players:
+                reading = await p.expect("reading")
+                assert "answer" not in reading
+            await asyncio.gather(*(p.send("take", card=answer) for p in players))
+            outcomes = []
+            for p in players:
+                while True:
+                    message = await p.recv()
+                    if message["type"] in ("take_result", "error"):
+                        outcomes.append((p.seat, message))
+                        break
+            won = [seat for seat, m in outcomes if m["type"] == "take_result"]
+            assert len(won) == 1, outcomes
+            assert all(m["code"] == "card_taken" for _, m in outcomes if m["type"] == "error")
+            wins[won[0]] = wins.get(won[0], 0) + 1
+            # Players on both processes hear of the same winner.
+            for p in players:
+                assert (await p.expect("taken"))["by"] == won[0]
+            await host.send("next")
+        finished = await players[1].expect("finished")
+        assert {r["id"]: r["cards"] for r in finished["ranking"] if r["cards"]} == wins
+    finally:
+        for client in (host, *players):
+            await client.close()
