@@ -162,11 +162,16 @@ class RoomConsumer(AsyncWebsocketConsumer):
             return await self.error("unknown_type", f"unknown message type {kind[:40]!r}", kind)
         if self.actor is None and kind not in ("hello", "join", "ping"):
             return await self.error("not_joined", "send hello or join first", kind)
+        # The sender hears its own answer (take_result, error, snapshot) before the broadcasts
+        # that arrive meanwhile.
+        self.held = [] if self.held is None else self.held
         try:
             with translation.override(self.lang):
                 await handler(message)
         except RuleError as err:
             await self.error(err.code, err.detail, kind)
+        finally:
+            await self._release()
 
     def handlers(self) -> dict[str, Callable[[dict], Awaitable[None]]]:
         return {
@@ -217,7 +222,6 @@ class RoomConsumer(AsyncWebsocketConsumer):
 
     async def _enter(self, actor: Actor) -> None:
         self.actor = actor
-        self.held = []
         await relay_join(self.code, self)
         # A deadline may have passed while the server was down or nobody was connected.
         tick = await database_sync_to_async(services.room_tick)(code=self.code)
@@ -228,28 +232,16 @@ class RoomConsumer(AsyncWebsocketConsumer):
         await self.send_json({"type": "pong"})
 
     async def on_sync(self, message: dict) -> None:
-        if self.held is None:
-            self.held = []
-        try:
-            data = await database_sync_to_async(services.snapshot)(code=self.code, actor=self.actor)
-            self.reader_seat = data["room"]["reader"]
-            await self.send_json(data)
-        finally:
-            await self._release()
+        data = await database_sync_to_async(services.snapshot)(code=self.code, actor=self.actor)
+        self.reader_seat = data["room"]["reader"]
+        await self.send_json(data)
 
     async def _run(self, service: Callable, **kwargs) -> None:
-        # The sender hears its own answer (take_result) before the broadcast it caused.
-        self.held = [] if self.held is None else self.held
-        try:
-            result = await database_sync_to_async(service)(
-                code=self.code, actor=self.actor, **kwargs
-            )
-            if isinstance(result, services.Result):
-                schedule_tick(self.code, result.deadline)
-                if result.reply:
-                    await self.send_json(result.reply)
-        finally:
-            await self._release()
+        result = await database_sync_to_async(service)(code=self.code, actor=self.actor, **kwargs)
+        if isinstance(result, services.Result):
+            schedule_tick(self.code, result.deadline)
+            if result.reply:
+                await self.send_json(result.reply)
 
     async def _release(self) -> None:
         held, self.held = self.held or [], None

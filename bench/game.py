@@ -1,0 +1,152 @@
+"""Take-to-broadcast latency of real games, driven by real websocket clients.
+
+Each room has a host (who learns the answer, as the protocol allows) and ``players`` players.
+For every card, one player takes the right card; the sample is the time from that player's
+``take`` until every client of the room has received the ``taken`` broadcast.
+"""
+
+import asyncio
+import json
+import random
+import time
+from dataclasses import dataclass, field
+
+import websockets
+
+from bench.servers import manage
+from bench.stats import summary
+
+ORIGIN = "http://127.0.0.1"
+
+
+def create_rooms(env: dict, count: int) -> list[tuple[str, str]]:
+    """(code, host token) of ``count`` new rooms, made by the app's own service."""
+    script = (
+        "from games import services\n"
+        f"for _ in range({count}):\n"
+        "    room = services.room_create(options={'lang': 'en'})\n"
+        "    print(room.code, room.host_token)\n"
+    )
+    out = manage(env, "shell", "-c", script)
+    return [tuple(line.split()) for line in out.splitlines() if len(line.split()) == 2]
+
+
+@dataclass
+class Room:
+    code: str
+    host_token: str
+    sockets: list = field(default_factory=list)
+    host: object = None
+    takers: list = field(default_factory=list)
+    waiting: dict = field(default_factory=dict)
+    latencies: list = field(default_factory=list)
+    answer: asyncio.Future | None = None
+
+
+async def _expect(ws, kind: str, timeout: float = 30) -> dict:
+    deadline = time.monotonic() + timeout
+    while True:
+        message = json.loads(await asyncio.wait_for(ws.recv(), deadline - time.monotonic()))
+        if message["type"] == kind:
+            return message
+        if message["type"] == "error":
+            raise RuntimeError(f"server error: {message}")
+
+
+async def _open(url: str):
+    return await websockets.connect(url, origin=ORIGIN, max_size=2**20, open_timeout=60)
+
+
+async def seat_room(base_url: str, room: Room, players: int) -> None:
+    url = base_url.replace("http://", "ws://") + f"/ws/rooms/{room.code}/"
+    room.host = await _open(url)
+    await room.host.send(json.dumps({"type": "hello", "role": "host", "token": room.host_token}))
+    await _expect(room.host, "snapshot")
+    for start in range(0, players, 20):
+        batch = await asyncio.gather(*(_open(url) for _ in range(min(20, players - start))))
+        for number, ws in enumerate(batch, start):
+            await ws.send(json.dumps({"type": "join", "nickname": f"p{number}"}))
+            await _expect(ws, "welcome")
+            await _expect(ws, "snapshot")
+            room.takers.append(ws)
+    room.sockets = [room.host, *room.takers]
+
+
+async def play_room(room: Room, cards: int, pace: float, rng: random.Random) -> None:
+    """Play up to ``cards`` cards: read, one player takes the right card, everyone sees it."""
+    loop = asyncio.get_running_loop()
+
+    async def listen(ws) -> None:
+        async for raw in ws:
+            message = json.loads(raw)
+            kind = message["type"]
+            if kind == "taken":
+                card = message["card"]
+                room.waiting[card]["left"] -= 1
+                if room.waiting[card]["left"] == 0:
+                    room.waiting[card]["done"].set_result(time.perf_counter())
+            elif kind == "reading" and ws is room.host and room.answer and not room.answer.done():
+                room.answer.set_result(message["answer"]["id"])
+            elif kind == "finished" and ws is room.host and room.answer and not room.answer.done():
+                room.answer.set_result(None)
+
+    listeners = [asyncio.create_task(listen(ws)) for ws in room.sockets]
+    try:
+        room.answer = loop.create_future()
+        await room.host.send(json.dumps({"type": "start"}))
+        for _ in range(cards):
+            card = await asyncio.wait_for(room.answer, 60)
+            if card is None:
+                break
+            room.waiting[card] = {"left": len(room.sockets), "done": loop.create_future()}
+            taker = rng.choice(room.takers)
+            sent = time.perf_counter()
+            await taker.send(json.dumps({"type": "take", "card": card}))
+            finished = await asyncio.wait_for(room.waiting[card]["done"], 60)
+            room.latencies.append((finished - sent) * 1000)
+            await asyncio.sleep(pace)
+            room.answer = loop.create_future()
+            await room.host.send(json.dumps({"type": "next"}))
+    finally:
+        for task in listeners:
+            task.cancel()
+
+
+async def close_room(room: Room) -> None:
+    await asyncio.gather(*(ws.close() for ws in room.sockets), return_exceptions=True)
+
+
+async def take_to_broadcast(
+    base_urls: list[str], env: dict, *, rooms: int, players: int, cards: int = 24,
+    pace: float = 0.05, seed: int = 7,
+) -> dict:
+    """Latency summary over ``rooms`` rooms of ``players`` playing at once.
+
+    With several server URLs, the room's clients are spread over them round-robin, so every
+    broadcast has to cross processes through the channel layer.
+    """
+    rng = random.Random(seed)
+    made = [Room(code, token) for code, token in create_rooms(env, rooms)]
+    for index, room in enumerate(made):
+        await seat_room(base_urls[index % len(base_urls)], room, players) if len(
+            base_urls
+        ) == 1 else await seat_room_spread(base_urls, room, players)
+    try:
+        await asyncio.gather(*(play_room(room, cards, pace, rng) for room in made))
+    finally:
+        await asyncio.gather(*(close_room(room) for room in made))
+    return summary([latency for room in made for latency in room.latencies])
+
+
+async def seat_room_spread(base_urls: list[str], room: Room, players: int) -> None:
+    urls = [u.replace("http://", "ws://") + f"/ws/rooms/{room.code}/" for u in base_urls]
+    room.host = await _open(urls[0])
+    await room.host.send(json.dumps({"type": "hello", "role": "host", "token": room.host_token}))
+    await _expect(room.host, "snapshot")
+    for number in range(players):
+        ws = await _open(urls[(number + 1) % len(urls)])
+        await ws.send(json.dumps({"type": "join", "nickname": f"p{number}"}))
+        await _expect(ws, "welcome")
+        await _expect(ws, "snapshot")
+        room.takers.append(ws)
+    room.sockets = [room.host, *room.takers]
