@@ -82,14 +82,17 @@ class RoomRelay:
             message = await self.layer.receive(self.channel)
             try:
                 await self.deliver(message["event"], message.get("reader"))
-            except Exception:  # one bad delivery must not end the room's relay
+            except Exception:  # one bad message must not end the room's relay
                 log.exception("relay failed in room %s", self.code)
 
     async def deliver(self, event: dict, reader: dict | None) -> None:
         public = None if event["type"] == "answer" else json.dumps(event, ensure_ascii=False)
         private = json.dumps({**event, **reader}, ensure_ascii=False) if reader else public
         for member in list(self.members):
-            await member.relay(event, public, private)
+            try:
+                await member.relay(event, public, private)
+            except Exception:  # a tab that just went away must not cost the others the event
+                log.warning("could not relay %s to a tab in room %s", event["type"], self.code)
 
 
 _relays: dict[str, RoomRelay] = {}
@@ -135,6 +138,9 @@ class RoomConsumer(AsyncWebsocketConsumer):
         self.actor: Actor | None = None
         self.reader_seat: int | None = None
         self.lang = "ja"
+        # Broadcasts that arrive while this tab's own message is handled wait here: none is
+        # lost, and none overtakes the snapshot or answer being prepared.
+        self.held: list[str] | None = None
         await self.accept()
 
     async def disconnect(self, code: int) -> None:
@@ -206,7 +212,8 @@ class RoomConsumer(AsyncWebsocketConsumer):
         await self._enter(actor)
 
     async def on_join(self, message: dict) -> None:
-        if self.actor is not None:
+        # A tab may watch first (hello as screen) and then join.
+        if self.actor is not None and self.actor.role != services.SCREEN:
             raise RuleError("out_of_turn", "already in the room")
         nickname = _field(message, "nickname", str, optional=True)
         previous = _field(message, "previous", str, optional=True)

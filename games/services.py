@@ -226,6 +226,7 @@ def snapshot(*, code: str, actor: Actor) -> dict:
         data["result"] = {
             "card": current.pk,
             "by": current.taken_by_id,
+            "nickname": current.taken_by.nickname if current.taken_by_id else None,
             "back": card_back(current, langs),
         }
         data["room"]["next_in_ms"] = remaining_ms(room, now)

@@ -22,10 +22,14 @@ def shot(page, name: str) -> None:
         page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=False)
 
 
+ERRORS: list[str] = []
+
+
 def new_page(browser, **kwargs):
     context = browser.new_context(locale="en-GB", **kwargs)
     page = context.new_page()
     page.set_default_timeout(15_000)
+    page.on("pageerror", lambda error: ERRORS.append(str(error)))
     return page
 
 
@@ -115,3 +119,4 @@ def test_a_whole_game_in_the_browser(browser, server):
     expect(aki.locator("#ranking")).to_be_visible()
     for page in (host, screen, aki, ben):
         page.context.close()
+    assert ERRORS == []  # no script error on any page

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import threading
 
 import pytest
 from channels.db import database_sync_to_async
@@ -50,6 +51,21 @@ class Client:
             message = await self.recv(max(0.01, end - loop.time()))
             if message["type"] == kind:
                 return message
+
+    async def collect(self, *kinds: str, timeout: float = TIMEOUT) -> dict[str, dict]:
+        """The first message of each ``kinds``, in whatever order they come; ``"outcome"``
+        stands for this client's take_result or error."""
+        loop = asyncio.get_running_loop()
+        end = loop.time() + timeout
+        found: dict[str, dict] = {}
+        while len(found) < len(kinds):
+            message = await self.recv(max(0.01, end - loop.time()))
+            kind = message["type"]
+            if "outcome" in kinds and kind in ("take_result", "error"):
+                kind = "outcome"
+            if kind in kinds and kind not in found:
+                found[kind] = message
+        return found
 
     async def nothing(self) -> bool:
         return await self.comm.receive_nothing(timeout=0.1)
@@ -143,3 +159,25 @@ class LiveClient(Client):
     async def close(self) -> None:
         if self.ws is not None:
             await self.ws.close()
+
+
+def run_async(main, *args):
+    """Run ``main(*args)`` on a new event loop in a thread of its own.
+
+    Tests against live servers are plain functions calling this: once the session's sync
+    Playwright browser is up, it owns the main thread's event loop, and pytest-asyncio can no
+    longer start one there."""
+    outcome: dict = {}
+
+    def target() -> None:
+        try:
+            outcome["value"] = asyncio.run(main(*args))
+        except BaseException as error:  # handed back to the test's thread
+            outcome["error"] = error
+
+    thread = threading.Thread(target=target, name="live-test")
+    thread.start()
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome.get("value")

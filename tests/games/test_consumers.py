@@ -137,9 +137,27 @@ async def test_it_times_out_a_card_nobody_takes(make_room, clients, monkeypatch)
     first = await player.expect("reading")
     assert first["remaining_ms"] <= 1000
     timeout = await player.expect("timeout", timeout=3)
-    assert timeout["back"]["name"]
+    assert timeout["back"]["name"] and not timeout["skipped"]
     await host.send("next")
     await player.expect("reading")
+    # Nobody finds it: the host shows the answer.
+    await host.send("skip")
+    skipped = await player.expect("timeout")
+    assert skipped["skipped"] and skipped["back"]["concept"]
+    await host.send("next")
+    finished = await player.expect("finished")
+    assert finished["ranking"][0]["cards"] == 0
+
+
+async def test_a_visitor_watches_first_then_joins(make_room, clients):
+    code, token = await make_room()
+    visitor = await clients(code)
+    snap = await visitor.hello("screen")
+    assert snap["you"]["role"] == "screen" and snap["room"]["state"] == "lobby"
+    snap = await visitor.join("Aki")
+    assert snap["you"]["role"] == "player" and snap["you"]["seat"]["nickname"] == "Aki"
+    await visitor.send("join", nickname="Aki again")
+    assert (await visitor.expect("error"))["code"] == "out_of_turn"
 
 
 async def test_it_moves_on_by_itself_in_automatic_mode(make_room, clients):

@@ -9,21 +9,19 @@ pytestmark = pytest.mark.django_db(transaction=True)
 PLAYERS = 20
 
 
-async def race(host, players, answer):
-    """Everyone taps ``answer`` at once; returns (winners, refused) by seat."""
+async def race(players, answer):
+    """Everyone taps ``answer`` at once; returns (winners, refused, taken messages)."""
     await asyncio.gather(*(p.send("take", card=answer) for p in players))
-    winners, refused = [], []
+    winners, refused, taken = [], [], []
     for p in players:
-        while True:
-            message = await p.recv()
-            if message["type"] == "take_result":
-                winners.append(p.seat)
-                break
-            if message["type"] == "error":
-                assert message["code"] == "card_taken", message
-                refused.append(p.seat)
-                break
-    return winners, refused
+        got = await p.collect("outcome", "taken")
+        taken.append(got["taken"])
+        if got["outcome"]["type"] == "take_result":
+            winners.append(p.seat)
+        else:
+            assert got["outcome"]["code"] == "card_taken", got
+            refused.append(p.seat)
+    return winners, refused, taken
 
 
 async def test_exactly_one_player_wins_each_card(make_room, clients):
@@ -41,13 +39,11 @@ async def test_exactly_one_player_wins_each_card(make_room, clients):
         answer = (await host.expect("reading"))["answer"]["id"]
         for p in players:
             await p.expect("reading")
-        winners, refused = await race(host, players, answer)
+        winners, refused, taken = await race(players, answer)
         assert len(winners) == 1 and len(refused) == PLAYERS - 1
         wins[winners[0]] = wins.get(winners[0], 0) + 1
-        # Every screen is told the same winner, once.
-        for p in players:
-            taken = await p.expect("taken")
-            assert taken["by"] == winners[0]
+        # Every screen is told the same winner.
+        assert {t["by"] for t in taken} == {winners[0]}
         await host.send("next")
     finished = await host.expect("finished")
     assert sum(r["cards"] for r in finished["ranking"]) == 7

@@ -5,16 +5,22 @@ import asyncio
 import pytest
 
 from tests.conftest import free_port, make_server, start_daphne
-from tests.games.conftest import LiveClient, room_on_server
+from tests.games.conftest import LiveClient, room_on_server, run_async
 
 pytestmark = pytest.mark.redis
 
 PLAYERS = 16
 
 
+# redis-py 8 reads with a 5 s socket timeout by default, and channels_redis blocks 5 s in
+# BZPOPMIN: an idle socket then dies with "Timeout reading" (see the xfail test below). Until
+# karuta/settings.py passes a longer socket_timeout, these tests ask for one in the URL.
+SAFE_TIMEOUT = "?socket_timeout=30"
+
+
 @pytest.fixture
 def two_servers(tmp_path, redis_url):
-    server = make_server(tmp_path, {"REDIS_URL": redis_url})
+    server = make_server(tmp_path, {"REDIS_URL": redis_url + SAFE_TIMEOUT})
     second = start_daphne(server.env, free_port())
     second_url = f"http://127.0.0.1:{second.args[second.args.index('-p') + 1]}"
     yield server, second_url
@@ -23,7 +29,11 @@ def two_servers(tmp_path, redis_url):
     server.stop()
 
 
-async def test_one_winner_per_card_across_two_processes(two_servers):
+def test_one_winner_per_card_across_two_processes(two_servers):
+    run_async(_one_winner_per_card_across_two_processes, two_servers)
+
+
+async def _one_winner_per_card_across_two_processes(two_servers):
     server, second_url = two_servers
     code, token = room_on_server(server, fields=["economics"])  # seven cards
     urls = [server.url, second_url]
@@ -43,23 +53,40 @@ async def test_one_winner_per_card_across_two_processes(two_servers):
                 reading = await p.expect("reading")
                 assert "answer" not in reading
             await asyncio.gather(*(p.send("take", card=answer) for p in players))
-            outcomes = []
-            for p in players:
-                while True:
-                    message = await p.recv()
-                    if message["type"] in ("take_result", "error"):
-                        outcomes.append((p.seat, message))
-                        break
+            seen = [await p.collect("outcome", "taken") for p in players]
+            outcomes = [(p.seat, got["outcome"]) for p, got in zip(players, seen, strict=True)]
             won = [seat for seat, m in outcomes if m["type"] == "take_result"]
             assert len(won) == 1, outcomes
             assert all(m["code"] == "card_taken" for _, m in outcomes if m["type"] == "error")
             wins[won[0]] = wins.get(won[0], 0) + 1
             # Players on both processes hear of the same winner.
-            for p in players:
-                assert (await p.expect("taken"))["by"] == won[0]
+            assert {got["taken"]["by"] for got in seen} == {won[0]}
             await host.send("next")
         finished = await players[1].expect("finished")
         assert {r["id"]: r["cards"] for r in finished["ranking"] if r["cards"]} == wins
     finally:
         for client in (host, *players):
             await client.close()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="karuta/settings.py: channels_redis hosts need socket_timeout > 5 s with redis-py 8, "
+    'e.g. "hosts": [{"address": REDIS_URL, "socket_timeout": 15}]',
+)
+def test_an_idle_socket_survives_on_redis(tmp_path, redis_url):
+    run_async(_an_idle_socket_survives_on_redis, tmp_path, redis_url)
+
+
+async def _an_idle_socket_survives_on_redis(tmp_path, redis_url):
+    server = make_server(tmp_path, {"REDIS_URL": redis_url})
+    try:
+        code, _ = room_on_server(server)
+        screen = await LiveClient(server.url, code).open()
+        await screen.hello("screen")
+        await asyncio.sleep(6)  # longer than channels_redis's 5 s blocking receive
+        await screen.send("ping")
+        assert (await screen.expect("pong"))["type"] == "pong"
+        await screen.close()
+    finally:
+        server.stop()

@@ -3,7 +3,7 @@
 import pytest
 
 from tests.conftest import make_server
-from tests.games.conftest import LiveClient, room_on_server
+from tests.games.conftest import LiveClient, room_on_server, run_async
 
 
 @pytest.fixture
@@ -26,7 +26,11 @@ async def connect_all(url, code, host_token, tokens):
     return host, host_snap, players, snaps
 
 
-async def test_the_game_survives_a_server_restart(server_to_restart):
+def test_the_game_survives_a_server_restart(server_to_restart):
+    run_async(_the_game_survives_a_server_restart, server_to_restart)
+
+
+async def _the_game_survives_a_server_restart(server_to_restart):
     server = server_to_restart
     code, token = room_on_server(server, fields=["sociology"])
     host = await LiveClient(server.url, code).open()
@@ -63,6 +67,7 @@ async def test_the_game_survives_a_server_restart(server_to_restart):
         await host.send("next")
         third = (await host.expect("reading"))["answer"]["id"]
         await ben2.send("take", card=third)
+        await host.expect("taken")
         await host.send("next")
         finished = await aki2.expect("finished")
         assert [(r["nickname"], r["cards"], r["rank"]) for r in finished["ranking"]] == [

@@ -62,13 +62,16 @@ def test_codes_avoid_look_alike_characters():
         ("A\u200bki\n", "Aki"),
         ("あき　ちゃん", "あき ちゃん"),
         ("<b>Ben</b>", "<b>Ben</b>"),
+        ("Grape", "Grape"),
     ],
 )
 def test_nicknames_are_cleaned(typed, kept):
     assert rules.clean_nickname(typed) == kept
 
 
-@pytest.mark.parametrize("bad", ["", "   ", "x" * 21, None, 42, "Shit happens", "F U C K"])
+@pytest.mark.parametrize(
+    "bad", ["", "   ", "x" * 21, None, 42, "Shit happens", "F U C K", "big dick", "ｓｈｉｔ"]
+)
 def test_bad_nicknames_are_refused(bad):
     with pytest.raises(RuleError) as err:
         rules.clean_nickname(bad)

@@ -11,10 +11,10 @@ const page = {
   hello(connection) {
     const token = localStorage.getItem(KEY);
     if (token) connection.send({ type: "hello", role: "player", token, lang: config.lang });
-    else showJoin();
+    else watch(connection);
   },
   onTake(id) {
-    if (room.state !== "reading" || room.you.locked) return;
+    if (room.you.role !== "player" || room.state !== "reading" || room.you.locked) return;
     if (room.you.seat && room.reader === room.you.seat.id) return;
     conn.send({ type: "take", card: id });
   },
@@ -24,7 +24,10 @@ const page = {
       form.hidden = true;
     },
     snapshot() {
-      form.hidden = true;
+      // Watching before joining: the join form, unless the game is already over.
+      const watching = room.you.role === "screen";
+      form.hidden = !watching || room.state === "finished";
+      if (watching && !form.hidden) $("nickname").focus();
     },
     take_result(m) {
       if (m.outcome === "won") toast(t("you_won"), "won");
@@ -37,7 +40,7 @@ const page = {
     error(m) {
       if (m.about === "hello" && m.code === "bad_token") {
         localStorage.removeItem(KEY);
-        showJoin();
+        watch(conn);
       } else if (m.about === "hello" && m.code === "kicked") {
         showGone("kicked");
       } else if (m.about === "join") {
@@ -89,9 +92,8 @@ function makeNextButton() {
   return button;
 }
 
-function showJoin() {
-  form.hidden = false;
-  $("nickname").focus();
+function watch(connection) {
+  connection.send({ type: "hello", role: "screen", lang: config.lang });
 }
 
 function showGone(reason) {

@@ -1,5 +1,5 @@
 // The projector: board, read text, live scores, the join QR while waiting, final ranking.
-// Nobody touches it during play; sound needs one click because browsers ask for it.
+// Nobody touches it during play (one click on "Sound" before, for the voice).
 import { config, drawScores, redraw, room, setupSound, start } from "./room.js";
 
 const TOP = 12;
@@ -14,6 +14,7 @@ const page = {
   },
 };
 
-setupSound(true);
+// Browsers only speak after a click on the page: the sound button is that click.
+setupSound(false);
 start(page);
 redraw(page);
