@@ -117,8 +117,15 @@ async def close_room(room: Room) -> None:
 
 
 async def take_to_broadcast(
-    base_urls: list[str], env: dict, *, rooms: int, players: int, cards: int = 24,
-    pace: float = 0.05, seed: int = 7,
+    base_urls: list[str],
+    env: dict,
+    *,
+    rooms: int,
+    players: int,
+    cards: int = 24,
+    pace: float = 0.05,
+    seed: int = 7,
+    collect: list | None = None,
 ) -> dict:
     """Latency summary over ``rooms`` rooms of ``players`` playing at once.
 
@@ -127,15 +134,19 @@ async def take_to_broadcast(
     """
     rng = random.Random(seed)
     made = [Room(code, token) for code, token in create_rooms(env, rooms)]
-    for index, room in enumerate(made):
-        await seat_room(base_urls[index % len(base_urls)], room, players) if len(
-            base_urls
-        ) == 1 else await seat_room_spread(base_urls, room, players)
+    for room in made:
+        if len(base_urls) == 1:
+            await seat_room(base_urls[0], room, players)
+        else:
+            await seat_room_spread(base_urls, room, players)
     try:
         await asyncio.gather(*(play_room(room, cards, pace, rng) for room in made))
     finally:
         await asyncio.gather(*(close_room(room) for room in made))
-    return summary([latency for room in made for latency in room.latencies])
+    samples = [latency for room in made for latency in room.latencies]
+    if collect is not None:
+        collect.extend(samples)
+    return summary(samples)
 
 
 async def seat_room_spread(base_urls: list[str], room: Room, players: int) -> None:
