@@ -176,6 +176,9 @@ class RoomConsumer(AsyncWebsocketConsumer):
                 await handler(message)
         except RuleError as err:
             await self.error(err.code, err.detail, kind)
+        except Exception:  # a database hiccup: the tab may retry; its state is in the database
+            log.exception("%s failed in room %s", kind, self.code)
+            await self.error("server_error", "the server could not do this, try again", kind)
         finally:
             await self._release()
 

@@ -62,7 +62,9 @@ def broadcast(code: str, event: dict, reader: dict | None = None) -> None:
             message = {"type": "room.event", "event": event, "reader": reader}
             async_to_sync(layer.group_send)(group_name(code), message)
 
-    transaction.on_commit(send)
+    # robust: a channel-layer failure after commit must not report the committed move as failed;
+    # screens catch up from the database at their next snapshot.
+    transaction.on_commit(send, robust=True)
 
 
 # --- reading rooms -------------------------------------------------------------------------

@@ -33,7 +33,7 @@ def new_page(browser, **kwargs):
     return page
 
 
-def join(browser, server, code: str, nickname: str, **kwargs):
+def join(browser, server, code: str, nickname: str, waiting="Waiting for the host", **kwargs):
     page = new_page(browser, **kwargs)
     page.goto(f"{server.url}/en/play/")
     page.get_by_label("Room code").fill(code.lower())  # codes are case-insensitive
@@ -41,7 +41,7 @@ def join(browser, server, code: str, nickname: str, **kwargs):
     page.get_by_label("Your nickname").fill(nickname)
     page.get_by_role("button", name="Join", exact=True).click()
     expect(page.locator("#me")).to_contain_text(f"{nickname}: 0 pts")
-    expect(page.locator("#waiting")).to_contain_text("Waiting for the host")
+    expect(page.locator("#waiting")).to_contain_text(waiting)
     return page
 
 
@@ -109,6 +109,8 @@ def test_a_whole_game_in_the_browser(browser, server):
     expect(rows.nth(0)).to_contain_text("2 pts")
     expect(rows.nth(0).locator(".hand li")).to_have_count(2)
     expect(rows.nth(1)).to_contain_text("Ben <b>")
+    expect(rows.nth(1).locator(".pts")).to_have_text("1 pt")
+    expect(rows.nth(1).locator(".cards")).to_have_text("1 card")
     expect(rows.nth(1).locator(".hand li")).to_have_count(1)
     shot(screen, "screen-final")
     shot(aki, "player-final")
@@ -120,3 +122,61 @@ def test_a_whole_game_in_the_browser(browser, server):
     for page in (host, screen, aki, ben):
         page.context.close()
     assert ERRORS == []  # no script error on any page
+
+
+def test_restart_reader_hand_over_and_kick(browser, tmp_path):
+    """A phone reconnects by itself after a server restart; a player reads; a kick sticks."""
+    from tests.conftest import make_server
+
+    server = make_server(tmp_path)
+    pages = []
+    try:
+        host = new_page(browser)
+        pages.append(host)
+        host.goto(f"{server.url}/en/play/")
+        host.get_by_role("button", name="Create a room").click()
+        code = host.locator("#room-code").inner_text()
+        aki = join(browser, server, code, "Aki", viewport={"width": 390, "height": 844})
+        pages.append(aki)
+        host.get_by_role("button", name="Start the game").click()
+        answer = host.locator("#answer .name .main").inner_text()
+        aki.locator(f'button.torifuda[aria-label^="Take {answer} "]').click()
+        expect(aki.locator("#me")).to_contain_text("Aki: 1 pt, 1 card")
+        host.get_by_role("button", name="Next card").click()
+        expect(aki.locator("#turn-info")).to_have_text("Card 2 of 24")
+
+        server.stop()
+        expect(aki.locator("#connection")).to_have_text("Connection lost, reconnecting…")
+        server.start()
+        # No reload: the page reconnects with back-off and redraws from the snapshot.
+        expect(aki.locator("#connection")).to_be_hidden(timeout=20_000)
+        expect(aki.locator("#me")).to_contain_text("Aki: 1 pt, 1 card")
+        expect(aki.locator("#turn-info")).to_have_text("Card 2 of 24")
+        answer = host.locator("#answer .name .main").inner_text()
+        aki.locator(f'button.torifuda[aria-label^="Take {answer} "]').click()
+        expect(aki.locator("#me")).to_contain_text("Aki: 2 pts, 2 cards")
+
+        # The host hands the reader role to a player, who then sees the answer and moves on.
+        ben = join(browser, server, code, "Ben", waiting="Waiting for the next card")
+        pages.append(ben)
+        host.locator("#scores li", has_text="Ben").get_by_role("button", name="Make reader").click()
+        expect(ben.locator("#waiting")).to_contain_text("You are the reader")
+        ben.get_by_role("button", name="Next card").click()
+        expect(ben.locator("#turn-info")).to_have_text("Card 3 of 24")
+        expect(ben.locator("#answer")).to_be_visible()
+        expect(aki.locator("#answer")).to_be_hidden()
+
+        # Kicked: told so, and the same nickname cannot come back for a while.
+        host.on("dialog", lambda dialog: dialog.accept())
+        host.locator("#scores li", has_text="Aki").get_by_role("button", name="Kick").click()
+        expect(aki.locator("#waiting")).to_contain_text("The host removed you")
+        expect(host.locator("#scores")).not_to_contain_text("Aki")
+        aki.reload()
+        aki.get_by_label("Your nickname").fill("Aki")
+        aki.get_by_role("button", name="Join", exact=True).click()
+        expect(aki.locator("#join-error")).to_contain_text("cannot rejoin")
+    finally:
+        for page in pages:
+            page.context.close()  # open sockets would hold up daphne's shutdown
+        server.stop()
+    assert ERRORS == []

@@ -1,5 +1,5 @@
 // A player's phone or laptop: join with a nickname, then take cards by tapping them.
-import { config, el, redraw, room, setupSound, start, t, toast } from "./room.js";
+import { cards, config, el, points, redraw, room, setupSound, start, t, toast } from "./room.js";
 
 const $ = (id) => document.getElementById(id);
 const KEY = `vk-seat-${config.code}`;
@@ -54,7 +54,7 @@ const page = {
     const me = room.you.seat;
     const isReader = me && room.reader === me.id;
     $("me").textContent = me
-      ? t("your_score", { name: me.nickname, score: me.score, cards: me.cards })
+      ? t("your_score", { name: me.nickname, points: points(me.score), cards: cards(me.cards) })
       : "";
     const waiting = $("waiting");
     let text = "";

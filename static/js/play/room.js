@@ -12,6 +12,10 @@ export function t(key, params = {}) {
   return (S[key] || key).replace(/\{(\w+)\}/g, (_, name) => String(params[name] ?? ""));
 }
 
+/** "1 pt" / "3 pts", "1 card" / "2 cards" (Japanese has one form for both). */
+export const points = (count) => t(count === 1 ? "pts_one" : "pts", { count });
+export const cards = (count) => t(count === 1 ? "cards_one" : "cards", { count });
+
 function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
   for (const [key, value] of Object.entries(attrs)) {
@@ -193,8 +197,8 @@ export function drawScores(limit = Infinity, extra = null) {
     ...players.map((p) => {
       const item = el("li", { "data-seat": p.id },
         el("span", { class: "nick", text: p.nickname }),
-        el("span", { class: "pts", text: `${p.score} ${t("points")}` }),
-        el("span", { class: "cards", text: `${p.cards} ${t("cards")}` }));
+        el("span", { class: "pts", text: points(p.score) }),
+        el("span", { class: "cards", text: cards(p.cards) }));
       if (p.id === room.reader) item.classList.add("is-reader");
       if (extra) extra(item, p);
       return item;
@@ -221,8 +225,8 @@ function drawRanking() {
       el("li", { class: `rank-${row.rank}`, "data-seat": row.id },
         el("span", { class: "rank", text: row.rank }),
         el("span", { class: "nick", text: row.nickname }),
-        el("span", { class: "pts", text: `${row.score} ${t("points")}` }),
-        el("span", { class: "cards", text: `${row.cards} ${t("cards")}` }),
+        el("span", { class: "pts", text: points(row.score) }),
+        el("span", { class: "cards", text: cards(row.cards) }),
         el("ul", { class: "hand" }, ...row.hand.map((card) =>
           el("li", { style: `--field: ${card.color}` }, nameNode(card.name)))))),
   );
