@@ -32,6 +32,11 @@ def _colours(k: int) -> list[str]:
     return neg + ([NEUTRAL] if k % 2 else []) + pos
 
 
+def shorten(text: str, limit: int) -> str:
+    """A label that fits the chart's left margin; the full text stays in the tooltip."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def diverging_bars(
     title: str, option_labels: list[str], rows: list[tuple[str, list[int]]], note: str = ""
 ) -> str:
@@ -56,8 +61,8 @@ def diverging_bars(
         y = top + i * row_h
         total = sum(counts)
         body.append(
-            f'<text x="{label_w - 8}" y="{y + 20}" text-anchor="end">'
-            f"{escape(name)} (n={total})</text>"
+            f'<text x="{label_w - 8}" y="{y + 20}" text-anchor="end"><title>{escape(name)}</title>'
+            f"{escape(shorten(name, 18))} (n={total})</text>"
         )
         if not total:
             continue
