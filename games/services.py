@@ -564,6 +564,10 @@ def card_take(*, code: str, actor: Actor, card_id: object) -> Result:
         raise RuleError("locked_out", "you took a wrong card: wait for the next one")
     if card.pk != read_card_id:
         return _wrong_take(room, seat, card, settings)
+    return _right_take(room, seat, card, settings, now)
+
+
+def _right_take(room: Room, seat: Seat, card: BoardCard, settings, now) -> Result:
     # Race: many players (on any process) tap this card at once. One UPDATE with
     # "taken_by IS NULL" in its WHERE clause runs atomically; its row count names the winner.
     won = BoardCard.objects.filter(pk=card.pk, taken_by__isnull=True, timed_out=False).update(
