@@ -12,8 +12,8 @@ CATALOGUES = sorted(
 )
 
 
-def parse_po(path: Path) -> list[tuple[str, str, bool]]:
-    """(msgid, first msgstr, fuzzy) for every entry; a small reader for gettext's format."""
+def parse_po(path: Path) -> list[tuple[object, str, str, bool]]:
+    """(msgctxt, msgid, first msgstr, fuzzy) for every entry; a small reader of gettext's format."""
     entries = []
     for block in path.read_text(encoding="utf-8").split("\n\n"):
         fields: dict[str, str] = {}
@@ -32,8 +32,18 @@ def parse_po(path: Path) -> list[tuple[str, str, bool]]:
             fields[key] = ast.literal_eval(rest) if rest else ""
         msgid = fields.get("msgid", "")
         if msgid:
-            entries.append((msgid, fields.get("msgstr", fields.get("msgstr[0]", "")), fuzzy))
+            msgstr = fields.get("msgstr", fields.get("msgstr[0]", ""))
+            context = fields.get("msgctxt")
+            if "msgid_plural" in fields:  # compared through ngettext, singular form
+                context = ("plural", fields["msgid_plural"])
+            entries.append((context, msgid, msgstr, fuzzy))
     return entries
+
+
+def lookup(compiled: gettext.GNUTranslations, context, msgid: str) -> str:
+    if isinstance(context, tuple):
+        return compiled.ngettext(msgid, context[1], 1)
+    return compiled.pgettext(context, msgid) if context else compiled.gettext(msgid)
 
 
 def test_there_are_catalogues_for_the_project_and_each_app():
@@ -44,9 +54,11 @@ def test_there_are_catalogues_for_the_project_and_each_app():
 @pytest.mark.parametrize("po", CATALOGUES, ids=lambda p: str(p.relative_to(ROOT)))
 def test_every_japanese_message_is_translated_and_compiled(po):
     entries = parse_po(po)
-    untranslated = [msgid for msgid, msgstr, fuzzy in entries if not msgstr or fuzzy]
+    untranslated = [msgid for _, msgid, msgstr, fuzzy in entries if not msgstr or fuzzy]
     assert not untranslated, f"untranslated in {po}: {untranslated[:5]}"
     with open(po.with_suffix(".mo"), "rb") as handle:
         compiled = gettext.GNUTranslations(handle)
-    stale = [msgid for msgid, msgstr, _ in entries if compiled.gettext(msgid) != msgstr]
+    stale = [
+        msgid for context, msgid, msgstr, _ in entries if lookup(compiled, context, msgid) != msgstr
+    ]
     assert not stale, f"{po.with_suffix('.mo')} is out of date (run `make messages`): {stale[:3]}"
