@@ -92,6 +92,8 @@ async def play_room(room: Room, cards: int, pace: float, rng: random.Random) -> 
 
     listeners = [asyncio.create_task(listen(ws)) for ws in room.sockets]
     try:
+        # Classes do not all press start in the same millisecond: spread the starts.
+        await asyncio.sleep(rng.uniform(0, pace))
         room.answer = loop.create_future()
         await room.host.send(json.dumps({"type": "start"}))
         for _ in range(cards):

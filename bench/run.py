@@ -26,6 +26,9 @@ from bench.stats import summary
 from bench.surveys import survey_figures
 
 LIMIT_MS = 100.0
+# Seconds between a take and the next card in the capacity test: people play a card every
+# 10-20 s, so 2 s is a room playing several times faster than any class does.
+PACE = 2.0
 
 
 def machine() -> str:
@@ -127,14 +130,14 @@ def main() -> None:
         work = Path(stack.enter_context(tempfile.TemporaryDirectory()))
         env = fresh_env(work)
         with daphne(env) as urls:
-            rows = capacity(urls, env, steps, pace=0.5)
+            rows = capacity(urls, env, steps, pace=PACE)
         results["capacity_one_process"] = {"rows": rows, "held": held(rows)}
         print(f"  one process, in-memory: {held(rows)} players held")
         if redis_url:
             work = Path(stack.enter_context(tempfile.TemporaryDirectory()))
             env = fresh_env(work, REDIS_URL=redis_url)
             with daphne(env, count=2) as urls:
-                rows = capacity(urls, env, steps, pace=0.5)
+                rows = capacity(urls, env, steps, pace=PACE)
             results["capacity_two_processes_redis"] = {"rows": rows, "held": held(rows)}
             print(f"  two processes on Redis: {held(rows)} players held")
     if not args.skip_surveys:
