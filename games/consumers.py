@@ -13,15 +13,19 @@ from collections.abc import Awaitable, Callable
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from channels.layers import get_channel_layer
 from django.utils import timezone, translation
 
-from games import rules, services
+from games import limits, rules, services
 from games.rules import RuleError
 from games.services import Actor
 
 log = logging.getLogger(__name__)
 
 MAX_MESSAGE_BYTES = 4096
+# Back-off of a relay whose channel layer went away (seconds).
+RETRY_FIRST = 0.2
+RETRY_MAX = 5.0
 # Deadlines this process has a timer for. Only an optimisation: the deadline itself is in the
 # database, any process may act on it, and every step of room_tick is a compare-and-set.
 _timers: set[tuple[str, object]] = set()
@@ -75,15 +79,49 @@ class RoomRelay:
         if self.task is not None:
             self.task.cancel()
         if self.channel:
-            await self.layer.group_discard(services.group_name(self.code), self.channel)
+            try:
+                await self.layer.group_discard(services.group_name(self.code), self.channel)
+            except Exception as exc:  # noqa: BLE001 - a layer that is down forgets it anyway
+                log.warning("relay of room %s could not leave its group: %r", self.code, exc)
 
     async def run(self) -> None:
+        delay = RETRY_FIRST
         while True:
-            message = await self.layer.receive(self.channel)
+            try:
+                message = await self.layer.receive(self.channel)
+            except Exception as exc:  # noqa: BLE001 - the layer is down (Redis restarting)
+                log.warning("relay of room %s lost the channel layer: %r", self.code, exc)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, RETRY_MAX)
+                if await self.resubscribe():
+                    delay = RETRY_FIRST
+                    await self.resync()
+                continue
             try:
                 await self.deliver(message["event"], message.get("reader"))
             except Exception:  # one bad message must not end the room's relay
                 log.exception("relay failed in room %s", self.code)
+
+    async def resubscribe(self) -> bool:
+        """A new channel in the room's group (a restarted Redis forgot both); False: not yet."""
+        try:
+            channel = await self.layer.new_channel()
+            await self.layer.group_add(services.group_name(self.code), channel)
+        except Exception as exc:  # noqa: BLE001 - still down: the caller backs off and retries
+            log.warning("relay of room %s cannot resubscribe yet: %r", self.code, exc)
+            return False
+        self.channel = channel
+        log.info("relay of room %s is back on the channel layer", self.code)
+        return True
+
+    async def resync(self) -> None:
+        """Broadcasts sent during the outage are lost: each local tab gets a fresh snapshot."""
+        for member in list(self.members):
+            try:
+                with translation.override(member.lang):
+                    await member.on_sync({})
+            except Exception:  # noqa: BLE001 - a closed tab; the others still need theirs
+                log.warning("could not resync a tab in room %s", self.code)
 
     async def deliver(self, event: dict, reader: dict | None) -> None:
         public = None if event["type"] == "answer" else json.dumps(event, ensure_ascii=False)
@@ -101,7 +139,7 @@ _relays: dict[str, RoomRelay] = {}
 async def relay_join(code: str, consumer: RoomConsumer) -> None:
     relay = _relays.get(code)
     if relay is None or relay.loop is not asyncio.get_running_loop():
-        relay = _relays[code] = RoomRelay(code, consumer.channel_layer)
+        relay = _relays[code] = RoomRelay(code, get_channel_layer())
         relay.members.add(consumer)
         await relay.start()
     else:
@@ -133,6 +171,10 @@ def _field(message: dict, name: str, kind: type | tuple, *, optional: bool = Fal
 class RoomConsumer(AsyncWebsocketConsumer):
     """One browser tab in one room: a host, a player's seat, or a read-only screen."""
 
+    # No channel of its own: a tab hears the room through its process's RoomRelay. A per-tab
+    # channel-layer receive would also end the socket with an error whenever Redis goes away.
+    channel_layer_alias = None
+
     async def connect(self) -> None:
         self.code = rules.normalize_code(self.scope["url_route"]["kwargs"]["code"])
         self.actor: Actor | None = None
@@ -141,17 +183,23 @@ class RoomConsumer(AsyncWebsocketConsumer):
         # Broadcasts that arrive while this tab's own message is handled wait here: none is
         # lost, and none overtakes the snapshot or answer being prepared.
         self.held: list[str] | None = None
+        self.bucket = limits.TokenBucket()
+        self.address = limits.client_address(self.scope)
         await self.accept()
 
     async def disconnect(self, code: int) -> None:
-        if self.actor is not None:
-            await self.channel_layer.group_discard(
-                services.group_name(self.code), self.channel_name
-            )
+        # Only forgotten by the relay, which stays subscribed: stopping it would cancel a
+        # channel-layer receive, which channels_redis does not always survive cleanly.
+        relay = _relays.get(self.code)
+        if relay is not None:
+            relay.members.discard(self)
 
     # --- from the browser --------------------------------------------------------------
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        # A flooding tab is answered cheaply, before any parsing or database work.
+        if not self.bucket.allow():
+            return await self.error("rate_limited", "too many messages: slow down")
         if text_data is None:
             return await self.error("bad_message", "send JSON text frames")
         if len(text_data.encode()) > MAX_MESSAGE_BYTES:
@@ -168,6 +216,9 @@ class RoomConsumer(AsyncWebsocketConsumer):
             return await self.error("unknown_type", f"unknown message type {kind[:40]!r}", kind)
         if self.actor is None and kind not in ("hello", "join", "ping"):
             return await self.error("not_joined", "send hello or join first", kind)
+        lookup = kind in ("hello", "join")
+        if lookup and limits.join_blocked(self.address):
+            return await self.error("too_many_attempts", "too many unknown room codes", kind)
         # The sender hears its own answer (take_result, error, snapshot) before the broadcasts
         # that arrive meanwhile.
         self.held = [] if self.held is None else self.held
@@ -175,6 +226,8 @@ class RoomConsumer(AsyncWebsocketConsumer):
             with translation.override(self.lang):
                 await handler(message)
         except RuleError as err:
+            if lookup and err.code == "room_not_found":  # someone may be guessing codes
+                limits.join_failed(self.address)
             await self.error(err.code, err.detail, kind)
         except Exception:  # a database hiccup: the tab may retry; its state is in the database
             log.exception("%s failed in room %s", kind, self.code)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST, require_safe
 
-from games import rules, services
+from games import limits, rules, services
 from games.models import Field, Room
 from games.qr import qr_svg
 
@@ -139,7 +139,16 @@ def create(request):
 @require_safe
 def join(request):
     code = rules.normalize_code(request.GET.get("code", ""))
+    address = limits.client_address(request.META)
+    if limits.join_blocked(address):  # room codes must not be found by trying them all
+        return render(
+            request,
+            "games/play/play.html",
+            {"error": _("Too many attempts with unknown codes: please wait a few minutes.")},
+            status=429,
+        )
     if not rules.is_code(code) or not Room.objects.filter(code=code).exists():
+        limits.join_failed(address)
         return render(
             request,
             "games/play/play.html",

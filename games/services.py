@@ -8,6 +8,7 @@ undid. A refused move raises ``RuleError`` before anything is written.
 
 from __future__ import annotations
 
+import logging
 import random
 import secrets
 from dataclasses import dataclass, field
@@ -23,6 +24,8 @@ from django.utils.translation import gettext as _
 from games import rules
 from games.models import BoardCard, Room, Seat, Take, ValueType
 from games.rules import RuleError
+
+log = logging.getLogger(__name__)
 
 HOST = "host"
 PLAYER = "player"
@@ -58,12 +61,22 @@ def broadcast(code: str, event: dict, reader: dict | None = None) -> None:
 
     def send() -> None:
         layer = get_channel_layer()
-        if layer is not None:
-            message = {"type": "room.event", "event": event, "reader": reader}
-            async_to_sync(layer.group_send)(group_name(code), message)
+        if layer is None:
+            return
+        message = {"type": "room.event", "event": event, "reader": reader}
+        # A channel layer that is down (Redis stopped) must not turn a committed move into an
+        # error for its sender: the move stands, and every tab resyncs from the database when
+        # its process's relay reconnects (RoomRelay.run) or the tab reconnects. One retry:
+        # after a Redis restart the first command on a pooled connection fails, the next
+        # reconnects (a delta that arrives twice is harmless, see docs/protocol.md).
+        for attempt in (1, 2):
+            try:
+                async_to_sync(layer.group_send)(group_name(code), message)
+                return
+            except Exception as exc:  # noqa: BLE001 - any layer failure: log it, keep the move
+                if attempt == 2:
+                    log.warning("broadcast of %s to room %s lost: %r", event["type"], code, exc)
 
-    # robust: a channel-layer failure after commit must not report the committed move as failed;
-    # screens catch up from the database at their next snapshot.
     transaction.on_commit(send, robust=True)
 
 

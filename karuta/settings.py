@@ -113,7 +113,10 @@ if REDIS_URL:
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
-                "hosts": [REDIS_URL],
+                # redis-py 8 reads with a 5 s socket_timeout and channels_redis blocks 5 s in
+                # BZPOPMIN: an idle receive would die with "Timeout reading". A URL's own
+                # ?socket_timeout= still wins.
+                "hosts": [{"address": REDIS_URL, "socket_timeout": 15}],
                 # A full queue drops messages silently: leave room for bursts of takes.
                 "capacity": int(os.environ.get("CHANNEL_CAPACITY", "1000")),
                 "expiry": 60,

@@ -4,7 +4,7 @@ import asyncio
 
 import pytest
 
-from tests.conftest import ROOT, free_port, make_server, start_daphne
+from tests.conftest import free_port, make_server, start_daphne
 from tests.games.conftest import LiveClient, room_on_server, run_async
 
 pytestmark = pytest.mark.redis
@@ -12,15 +12,9 @@ pytestmark = pytest.mark.redis
 PLAYERS = 16
 
 
-# redis-py 8 reads with a 5 s socket timeout by default, and channels_redis blocks 5 s in
-# BZPOPMIN: an idle socket then dies with "Timeout reading" (see the xfail test below). Until
-# karuta/settings.py passes a longer socket_timeout, these tests ask for one in the URL.
-SAFE_TIMEOUT = "?socket_timeout=30"
-
-
 @pytest.fixture
 def two_servers(tmp_path, redis_url):
-    server = make_server(tmp_path, {"REDIS_URL": redis_url + SAFE_TIMEOUT})
+    server = make_server(tmp_path, {"REDIS_URL": redis_url})
     second = start_daphne(server.env, free_port())
     second_url = f"http://127.0.0.1:{second.args[second.args.index('-p') + 1]}"
     yield server, second_url
@@ -69,13 +63,9 @@ async def _one_winner_per_card_across_two_processes(two_servers):
             await client.close()
 
 
-@pytest.mark.xfail(
-    "socket_timeout" not in (ROOT / "karuta" / "settings.py").read_text(),
-    strict=True,
-    reason="karuta/settings.py: channels_redis hosts need socket_timeout > 5 s with redis-py 8, "
-    'e.g. "hosts": [{"address": REDIS_URL, "socket_timeout": 15}]',
-)
 def test_an_idle_socket_survives_on_redis(tmp_path, redis_url):
+    """redis-py 8 reads with a 5 s timeout and channels_redis blocks 5 s: without the longer
+    socket_timeout in karuta/settings.py an idle socket died after about five seconds."""
     run_async(_an_idle_socket_survives_on_redis, tmp_path, redis_url)
 
 

@@ -1,0 +1,132 @@
+"""Flooding and guessing: a tab sending hundreds of messages a second is rate-limited without
+slowing its room, and room codes cannot be enumerated (failed lookups are limited)."""
+
+import asyncio
+import json
+import time
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+
+from games import limits
+from tests.conftest import make_server
+from tests.games.conftest import Client, LiveClient, room_on_server, run_async
+
+FLOOD = 400
+
+
+def test_it_buckets_messages():
+    now = [0.0]
+    bucket = limits.TokenBucket(rate=20, burst=40, clock=lambda: now[0])
+    assert sum(bucket.allow() for _ in range(100)) == 40
+    now[0] += 0.5
+    assert sum(bucket.allow() for _ in range(100)) == 10
+
+
+@pytest.fixture
+def live(tmp_path):
+    server = make_server(tmp_path, {"LOG_LEVEL": "WARNING"})
+    yield server
+    server.stop()
+
+
+def test_a_flooding_tab_is_limited_and_the_room_still_answers_fast(live):
+    code, token = room_on_server(live, fields=["economics"], lang="en")
+    run_async(_flood, live.url, code, token)
+
+
+async def _flood(url, code, token):
+    host = await LiveClient(url, code).open()
+    await host.hello("host", token)
+    flooder = await LiveClient(url, code).open()
+    await flooder.join("Flood")
+    other = await LiveClient(url, code).open()
+    await other.join("Calm")
+    try:
+        await host.send("start")
+        reading = await host.expect("reading")
+        answer = reading["answer"]["id"]
+        snapshot = await _sync(flooder)
+        wrong = next(c["id"] for c in snapshot["board"] if c["id"] != answer)
+        text = json.dumps({"type": "take", "card": wrong})
+
+        async def flood():
+            for _ in range(FLOOD):
+                await flooder.ws.send(text)
+
+        flooding = asyncio.create_task(flood())
+        await asyncio.sleep(0.05)  # the flood is under way
+        sent = time.perf_counter()
+        await other.send("take", card=answer)
+        outcome = (await other.collect("outcome"))["outcome"]
+        latency = time.perf_counter() - sent
+        await flooding
+        assert outcome["type"] == "take_result" and outcome["outcome"] == "won", outcome
+        assert latency < 0.5, f"the other player's take took {latency * 1000:.0f} ms"
+
+        replies = []
+        while len(replies) < FLOOD:
+            message = await flooder.recv(timeout=10)
+            if message["type"] in ("error", "take_result"):
+                replies.append(message)
+        codes = [m.get("code", m["type"]) for m in replies]
+        assert codes.count("rate_limited") >= FLOOD - limits.MESSAGE_BURST - 40, codes
+        assert set(codes) <= {"rate_limited", "take_result", "locked_out", "out_of_turn"}
+        assert codes.count("take_result") == 1  # one wrong take; the rest changed nothing
+        final = await _sync(other)
+        scores = {p["nickname"]: (p["score"], p["wrong"]) for p in final["players"]}
+        assert scores == {"Flood": (-1, 1), "Calm": (1, 0)}
+    finally:
+        await asyncio.gather(*(c.close() for c in (host, flooder, other)), return_exceptions=True)
+
+
+async def _sync(client):
+    await asyncio.sleep(1.1)  # let the bucket refill a little
+    await client.send("sync")
+    return await client.expect("snapshot")
+
+
+# --- guessing room codes --------------------------------------------------------------------
+
+
+@pytest.fixture
+def fresh_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.mark.django_db
+def test_the_join_form_stops_answering_a_guesser(client, fresh_cache, deck):
+    from games import services
+
+    room = services.room_create()
+    url = reverse("play_join")
+    for number in range(limits.join_failure_limit()):
+        assert client.get(url, {"code": f"ZZZ{number:02d}"}).status_code == 404
+    # From now on even a right code is refused: the guesser learns nothing.
+    assert client.get(url, {"code": room.code}).status_code == 429
+    assert client.get(url, {"code": "ZZZZZ"}).status_code == 429
+    # Another address is not affected.
+    assert client.get(url, {"code": room.code}, REMOTE_ADDR="10.0.0.2").status_code == 302
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_the_socket_stops_answering_a_guesser(fresh_cache, make_room):
+    code, _ = await make_room()
+    for number in range(limits.join_failure_limit()):
+        guess = Client(f"ZZZ{number:02d}")
+        await guess.open()
+        kind = "hello" if number % 2 else "join"
+        await guess.send(kind, role="screen", nickname="Guess")
+        assert (await guess.expect("error"))["code"] == "room_not_found"
+        await guess.close()
+    real = await Client(code).open()
+    await real.send("hello", role="screen")
+    assert (await real.expect("error"))["code"] == "too_many_attempts"
+    await real.send("join", nickname="Guess")
+    assert (await real.expect("error"))["code"] == "too_many_attempts"
+    await real.send("ping")
+    assert (await real.expect("pong"))["type"] == "pong"
+    await real.close()
