@@ -8,6 +8,7 @@ import urllib.parse
 import urllib.request
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -101,14 +102,36 @@ def test_a_double_click_stores_one_response(page, server):
     assert len(stored(server, "DBL1")) == 1
 
 
+def play_a_short_game(browser, server) -> tuple[str, object]:
+    """Host a two-card game (psychology only) that one player wins; the player's page."""
+    from tests.e2e.test_game_e2e import join, new_page
+
+    host = new_page(browser, viewport={"width": 1280, "height": 900})
+    host.goto(f"{server.url}/en/play/")
+    host.get_by_role("button", name="Create a room").click()
+    code = host.locator("#room-code").inner_text()
+    for field in ("Economics", "Sociology", "Marketing"):
+        host.get_by_label(re.compile(field)).uncheck()
+        expect(host.locator("#settings-status")).to_have_text("Saved.")
+        host.locator("#settings-status").evaluate("node => node.textContent = ''")
+    player = join(browser, server, code, "Mika")
+    host.get_by_role("button", name="Start the game").click()
+    for turn in (1, 2):
+        expect(player.locator("#turn-info")).to_contain_text(f"{turn} of 2")
+        answer = host.locator("#answer .name .main").inner_text()
+        player.locator(f'button.torifuda[aria-label^="Take {answer} "]').click()
+        expect(player.locator("#result .who")).to_have_text("Mika took it")
+        host.get_by_role("button", name="Next card").click()
+    expect(player.locator("#ranking")).to_be_visible()
+    host.context.close()
+    return code, player
+
+
 def test_a_player_finishes_a_game_answers_and_staff_see_the_response(browser, server, staff):
-    room = "E2E1"
-    # TODO(game): play a game in room `room` to its end screen, then follow the end screen's
-    # questionnaire link (its QR code points at the same URL) instead of opening it directly:
-    #   player.goto(f"{server.url}/en/play/...")  ...  player.click("a[href*='/survey/room/']")
-    player_context = browser.new_context(locale="en-GB")
-    player = player_context.new_page()
-    player.goto(f"{server.url}/en/survey/room/{room}/")
+    room, player = play_a_short_game(browser, server)
+    # The end screen links to the questionnaire of this room (its QR code has the same URL).
+    player.get_by_role("link", name="Answer the questionnaire").click()
+    player.wait_for_url(f"**/en/survey/room/{room}/")
     player.locator("#q-A label.choice", has_text="Satisfied").first.click()
     player.fill("textarea[name=A_reason]", "We laughed at the wrong takes")
     player.locator("#q-D label.choice", has_text="80%").click()
@@ -119,7 +142,7 @@ def test_a_player_finishes_a_game_answers_and_staff_see_the_response(browser, se
     player.locator("label.choice", has_text="man").first.click()
     player.locator("[data-submit]").click()
     player.wait_for_url("**/thanks/")
-    player_context.close()
+    player.context.close()
 
     pk = link_room(server, "E2E seminar", room)
     staff_context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
