@@ -194,6 +194,8 @@ def screen(request, code: str):
 @require_safe
 @cache_control(max_age=3600)
 def qr(request, code: str):
+    """The join link's QR code, or with ``?for=survey`` the questionnaire's (end screen)."""
     room = _room_or_404(code)
-    url = request.build_absolute_uri(reverse("play_room", args=[room.code]))
+    target = survey_url(room.code) if request.GET.get("for") == "survey" else None
+    url = request.build_absolute_uri(target or reverse("play_room", args=[room.code]))
     return HttpResponse(qr_svg(url), content_type="image/svg+xml")

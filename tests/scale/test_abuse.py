@@ -64,6 +64,7 @@ async def _flood(url, code, token):
         await flooding
         assert outcome["type"] == "take_result" and outcome["outcome"] == "won", outcome
         assert latency < 0.5, f"the other player's take took {latency * 1000:.0f} ms"
+        print(f"the other player's take during the flood: {latency * 1000:.0f} ms")
 
         replies = []
         while len(replies) < FLOOD:
