@@ -185,63 +185,38 @@ def section(draw, title: str, body: str, box: tuple[int, int, int, int], color) 
     return draw_block(draw, body, (x, y, w, h - int(title_font.size * 1.5)), max(11, w // 17))
 
 
-def torifuda_back(value: ValueType, lang: str, size: tuple[int, int]) -> Image.Image:
+def text_card(
+    value: ValueType,
+    lang: str,
+    size: tuple[int, int],
+    parts: tuple[tuple[str, str, float], tuple[str, str]],
+    footer: str = "",
+) -> Image.Image:
+    """A header with the name, then two titled texts; the first gets ``share`` of the room."""
     color = hex_to_rgb(value.field.color)
     image, draw = blank(size, color)
     w, h = size
     pad = w // 12
     y = header(draw, value, lang, size)
-    room = h - y - pad
-    y = (
-        section(
-            draw,
-            label("Concept", lang),
-            texts(value, "concept", lang),
-            (pad, y, w - 2 * pad, int(room * 0.4)),
-            color,
-        )
-        + h // 50
-    )
-    section(
-        draw,
-        label("Outline", lang),
-        texts(value, "outline", lang),
-        (pad, y, w - 2 * pad, h - y - pad),
-        color,
-    )
+    footer_font = fonts.load(max(9, w // 34))
+    footer_h = footer_font.size * 3 if footer else 0
+    room = h - y - pad - footer_h
+    (first_title, first_part, share), (second_title, second_part) = parts
+    box = (pad, y, w - 2 * pad, int(room * share))
+    y = section(draw, label(first_title, lang), texts(value, first_part, lang), box, color)
+    y += h // 50
+    box = (pad, y, w - 2 * pad, h - y - pad - footer_h)
+    section(draw, label(second_title, lang), texts(value, second_part, lang), box, color)
+    if footer:
+        box = (pad, h - pad - footer_font.size * 2, w - 2 * pad, footer_h)
+        draw_block(draw, footer, box, footer_font.size, fill=MUTED)
     return image
+
+
+def torifuda_back(value: ValueType, lang: str, size: tuple[int, int]) -> Image.Image:
+    return text_card(value, lang, size, (("Concept", "concept", 0.4), ("Outline", "outline")))
 
 
 def yomifuda(value: ValueType, lang: str, size: tuple[int, int]) -> Image.Image:
-    color = hex_to_rgb(value.field.color)
-    image, draw = blank(size, color)
-    w, h = size
-    pad = w // 12
-    y = header(draw, value, lang, size)
-    source_font = fonts.load(max(9, w // 34))
-    room = h - y - pad - source_font.size * 3
-    y = (
-        section(
-            draw,
-            label("Overview", lang),
-            texts(value, "overview", lang),
-            (pad, y, w - 2 * pad, int(room * 0.45)),
-            color,
-        )
-        + h // 50
-    )
-    section(
-        draw,
-        label("Easy explanation", lang),
-        texts(value, "explanation", lang),
-        (pad, y, w - 2 * pad, h - y - pad - source_font.size * 3),
-        color,
-    )
-    draw_block(
-        draw,
-        value.source,
-        (pad, h - pad - source_font.size * 2, w - 2 * pad, source_font.size * 3),
-        source_font.size,
-        fill=MUTED,
-    )
-    return image
+    parts = (("Overview", "overview", 0.45), ("Easy explanation", "explanation"))
+    return text_card(value, lang, size, parts, footer=value.source)
