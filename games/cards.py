@@ -166,14 +166,18 @@ def torifuda_front(value: ValueType, lang: str, size: tuple[int, int]) -> Image.
 def header(draw: ImageDraw.ImageDraw, value: ValueType, lang: str, size: tuple[int, int]) -> int:
     w, h = size
     color = hex_to_rgb(value.field.color)
-    band = h // 7
-    draw.rectangle((w // 60, w // 60 + w // 30, w - w // 60, band), fill=color)
+    top = w // 60 + w // 30
+    band = h // 7 if lang != "both" else h // 6
+    draw.rectangle((w // 60, top, w - w // 60, band), fill=color)
     name = value.text("name", "ja" if lang == "both" else lang)
     font = fonts.load(w // 13, "bold")
-    draw.text((w // 12, band // 2 - w // 40), name, font=font, fill=(255, 255, 255))
-    if lang == "both":
-        en = fonts.load(w // 24)
-        draw.text((w // 12, band // 2 + w // 14), value.name_en, font=en, fill=(255, 255, 255))
+    # Centre the name (and the English under it) in the band.
+    sub = fonts.load(w // 24) if lang == "both" else None
+    block = font.size * 1.25 + (sub.size * 1.3 if sub else 0)
+    y = top + (band - top - block) / 2
+    draw.text((w // 12, y), name, font=font, fill=(255, 255, 255))
+    if sub:
+        draw.text((w // 12, y + font.size * 1.25), value.name_en, font=sub, fill=(255, 255, 255))
     return band + h // 40
 
 
