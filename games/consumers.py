@@ -110,7 +110,11 @@ class RoomRelay:
         except Exception as exc:  # noqa: BLE001 - still down: the caller backs off and retries
             log.warning("relay of room %s cannot resubscribe yet: %r", self.code, exc)
             return False
-        self.channel = channel
+        old, self.channel = self.channel, channel
+        try:  # after a mere network error Redis still lists the old channel: stop feeding it
+            await self.layer.group_discard(services.group_name(self.code), old)
+        except Exception:  # noqa: BLE001 - it expires anyway
+            pass
         log.info("relay of room %s is back on the channel layer", self.code)
         return True
 

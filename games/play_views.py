@@ -3,6 +3,7 @@
 The pages only draw the frame; the room itself arrives over the websocket (games/consumers.py).
 """
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -96,6 +97,10 @@ def play_strings() -> dict[str, str]:
         "err_not_reader": _("Only the host or the reader can move to the next card."),
         "err_not_player": _("Join the room to take cards."),
         "err_unknown_card": _("This card is not on the board."),
+        "err_rate_limited": _("Too many messages: please slow down."),
+        "err_too_many_attempts": _(
+            "Too many attempts with unknown codes: please wait a few minutes."
+        ),
     }
 
 
@@ -113,10 +118,20 @@ def page_config(request, room: Room, role: str, **extra) -> dict:
     }
 
 
-def _room_or_404(code: str) -> Room:
+def _too_many_attempts() -> str:
+    return _("Too many attempts with unknown codes: please wait a few minutes.")
+
+
+def _room_or_404(code: str, request=None) -> Room:
     code = rules.normalize_code(code)
+    # A 404 here tells a guesser that a code is free: these pages count failed lookups too.
+    address = limits.client_address(request.META) if request is not None else None
+    if address and limits.join_blocked(address):
+        raise PermissionDenied(_too_many_attempts())
     room = Room.objects.filter(code=code).first()
     if room is None:
+        if address:
+            limits.join_failed(address)
         raise Http404(_("There is no room with this code."))
     return room
 
@@ -144,7 +159,7 @@ def join(request):
         return render(
             request,
             "games/play/play.html",
-            {"error": _("Too many attempts with unknown codes: please wait a few minutes.")},
+            {"error": _too_many_attempts()},
             status=429,
         )
     if not rules.is_code(code) or not Room.objects.filter(code=code).exists():
@@ -160,7 +175,7 @@ def join(request):
 
 @require_safe
 def room(request, code: str):
-    room = _room_or_404(code)
+    room = _room_or_404(code, request)
     return render(
         request,
         "games/play/room.html",
@@ -170,7 +185,7 @@ def room(request, code: str):
 
 @require_safe
 def host(request, code: str):
-    room = _room_or_404(code)
+    room = _room_or_404(code, request)
     token = request.session.get(SESSION_KEY, {}).get(room.code)
     context = {
         "room": room,
@@ -183,7 +198,7 @@ def host(request, code: str):
 
 @require_safe
 def screen(request, code: str):
-    room = _room_or_404(code)
+    room = _room_or_404(code, request)
     return render(
         request,
         "games/play/screen.html",
@@ -195,7 +210,7 @@ def screen(request, code: str):
 @cache_control(max_age=3600)
 def qr(request, code: str):
     """The join link's QR code, or with ``?for=survey`` the questionnaire's (end screen)."""
-    room = _room_or_404(code)
+    room = _room_or_404(code, request)
     target = survey_url(room.code) if request.GET.get("for") == "survey" else None
     url = request.build_absolute_uri(target or reverse("play_room", args=[room.code]))
     return HttpResponse(qr_svg(url), content_type="image/svg+xml")

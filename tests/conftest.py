@@ -251,3 +251,12 @@ def postgres_url(tmp_path_factory) -> Iterator[str]:
     process.terminate()
     process.wait(timeout=20)
     shutil.rmtree(datadir, ignore_errors=True)
+
+
+@pytest.fixture(autouse=True)
+def _no_failed_room_lookups():
+    """games/limits.py counts failed room lookups per address in the cache, and the in-process
+    tests all share one address: each test starts with none counted."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -113,6 +113,20 @@ def test_the_join_form_stops_answering_a_guesser(client, fresh_cache, deck):
     assert client.get(url, {"code": room.code}, REMOTE_ADDR="10.0.0.2").status_code == 302
 
 
+@pytest.mark.django_db
+def test_the_room_pages_stop_answering_a_guesser(client, fresh_cache, deck):
+    from games import services
+
+    room = services.room_create()
+    for number in range(limits.join_failure_limit()):
+        page = ("play_room", "play_screen", "play_host", "play_qr")[number % 4]
+        assert client.get(reverse(page, args=[f"ZZZ{number:02d}"])).status_code == 404
+    assert client.get(reverse("play_room", args=[room.code])).status_code == 403
+    assert client.get(reverse("play_join"), {"code": room.code}).status_code == 429
+    elsewhere = client.get(reverse("play_room", args=[room.code]), REMOTE_ADDR="10.0.0.3")
+    assert elsewhere.status_code == 200
+
+
 @pytest.mark.django_db(transaction=True)
 async def test_the_socket_stops_answering_a_guesser(fresh_cache, make_room):
     code, _ = await make_room()
