@@ -89,13 +89,17 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        # Every websocket move is a database call from a worker thread; reopening the
-        # connection each time (and re-running SQLite's PRAGMAs) cost more than the move.
-        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "600")),
+        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")),
         conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Every websocket move is a database call from a worker thread; reopening the SQLite file
+    # each time (and re-running its PRAGMAs) cost more than the move itself. A server-side
+    # database keeps Django's ASGI advice instead (no persistent connections: each request
+    # thread would hold one open), see docs/deploy.md.
+    if "DB_CONN_MAX_AGE" not in os.environ:
+        DATABASES["default"]["CONN_MAX_AGE"] = 600
     # WAL lets readers and the single writer overlap; the timeout waits out short locks
     # instead of failing a take with "database is locked".
     DATABASES["default"].setdefault("OPTIONS", {}).update(

@@ -54,6 +54,7 @@ def test_a_whole_game_in_the_browser(browser, server):
     expect(host).to_have_url(re.compile(r"/en/play/[A-Z0-9]{5}/host/$"))
     code = host.locator("#room-code").inner_text()
     expect(host.locator("#lobby")).to_be_visible()
+    expect(host.get_by_label(re.compile("Economics"))).to_be_checked()  # snapshot applied
 
     # Only the three sociology cards, so the game is short.
     for field in ("Economics", "Psychology", "Marketing"):

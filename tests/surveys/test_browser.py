@@ -110,6 +110,9 @@ def play_a_short_game(browser, server) -> tuple[str, object]:
     host.goto(f"{server.url}/en/play/")
     host.get_by_role("button", name="Create a room").click()
     code = host.locator("#room-code").inner_text()
+    # The lobby's settings come from the first snapshot: wait for it before changing them.
+    expect(host.locator("#lobby")).to_be_visible()
+    expect(host.get_by_label(re.compile("Economics"))).to_be_checked()
     for field in ("Economics", "Sociology", "Marketing"):
         host.get_by_label(re.compile(field)).uncheck()
         expect(host.locator("#settings-status")).to_have_text("Saved.")
