@@ -126,7 +126,7 @@ def main() -> None:
                         flush=True,
                     )
         print(f"\n[3] players one process holds at p99 <= {LIMIT_MS:.0f} ms (rooms of 40)")
-        steps = [5, 10, 15] if quick else [5, 10, 15, 20, 25, 30, 40, 50]
+        steps = [5, 10, 15] if quick else [10, 20, 25, 30, 35, 40]
         work = Path(stack.enter_context(tempfile.TemporaryDirectory()))
         env = fresh_env(work)
         with daphne(env) as urls:
