@@ -19,12 +19,13 @@ from bench.stats import summary
 ORIGIN = "http://127.0.0.1"
 
 
-def create_rooms(env: dict, count: int) -> list[tuple[str, str]]:
+def create_rooms(env: dict, count: int, options: dict | None = None) -> list[tuple[str, str]]:
     """(code, host token) of ``count`` new rooms, made by the app's own service."""
+    options = options if options is not None else {"lang": "en"}
     script = (
         "from games import services\n"
         f"for _ in range({count}):\n"
-        "    room = services.room_create(options={'lang': 'en'})\n"
+        f"    room = services.room_create(options={options!r})\n"
         "    print(room.code, room.host_token)\n"
     )
     out = manage(env, "shell", "-c", script)
@@ -57,14 +58,17 @@ async def _open(url: str):
     return await websockets.connect(url, origin=ORIGIN, max_size=2**20, open_timeout=60)
 
 
-async def seat_room(base_url: str, room: Room, players: int) -> None:
-    url = base_url.replace("http://", "ws://") + f"/ws/rooms/{room.code}/"
-    room.host = await _open(url)
+async def seat_room(base_urls: list[str], room: Room, players: int) -> None:
+    """The host on the first server, the players round-robin over all of them (with several
+    servers every broadcast has to cross processes through the channel layer)."""
+    urls = [u.replace("http://", "ws://") + f"/ws/rooms/{room.code}/" for u in base_urls]
+    room.host = await _open(urls[0])
     await room.host.send(json.dumps({"type": "hello", "role": "host", "token": room.host_token}))
     await _expect(room.host, "snapshot")
     for start in range(0, players, 20):
-        batch = await asyncio.gather(*(_open(url) for _ in range(min(20, players - start))))
-        for number, ws in enumerate(batch, start):
+        numbers = range(start, min(start + 20, players))
+        batch = await asyncio.gather(*(_open(urls[(n + 1) % len(urls)]) for n in numbers))
+        for number, ws in zip(numbers, batch, strict=True):
             await ws.send(json.dumps({"type": "join", "nickname": f"p{number}"}))
             await _expect(ws, "welcome")
             await _expect(ws, "snapshot")
@@ -129,18 +133,11 @@ async def take_to_broadcast(
     seed: int = 7,
     collect: list | None = None,
 ) -> dict:
-    """Latency summary over ``rooms`` rooms of ``players`` playing at once.
-
-    With several server URLs, the room's clients are spread over them round-robin, so every
-    broadcast has to cross processes through the channel layer.
-    """
+    """Latency summary over ``rooms`` rooms of ``players`` playing at once."""
     rng = random.Random(seed)
     made = [Room(code, token) for code, token in create_rooms(env, rooms)]
     for room in made:
-        if len(base_urls) == 1:
-            await seat_room(base_urls[0], room, players)
-        else:
-            await seat_room_spread(base_urls, room, players)
+        await seat_room(base_urls, room, players)
     try:
         await asyncio.gather(*(play_room(room, cards, pace, rng) for room in made))
     finally:
@@ -149,17 +146,3 @@ async def take_to_broadcast(
     if collect is not None:
         collect.extend(samples)
     return summary(samples)
-
-
-async def seat_room_spread(base_urls: list[str], room: Room, players: int) -> None:
-    urls = [u.replace("http://", "ws://") + f"/ws/rooms/{room.code}/" for u in base_urls]
-    room.host = await _open(urls[0])
-    await room.host.send(json.dumps({"type": "hello", "role": "host", "token": room.host_token}))
-    await _expect(room.host, "snapshot")
-    for number in range(players):
-        ws = await _open(urls[(number + 1) % len(urls)])
-        await ws.send(json.dumps({"type": "join", "nickname": f"p{number}"}))
-        await _expect(ws, "welcome")
-        await _expect(ws, "snapshot")
-        room.takers.append(ws)
-    room.sockets = [room.host, *room.takers]

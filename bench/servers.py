@@ -1,6 +1,7 @@
 """Start the app (or the relay baseline) under daphne on loopback, for the benchmark."""
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -82,31 +83,54 @@ def daphne(env: dict, app: str = "karuta.asgi:application", count: int = 1):
                 proc.kill()
 
 
+class RedisProcess:
+    """A private redis-server on a loopback port (benchmarks and tests start their own)."""
+
+    def __init__(self, binary: str, port: int, workdir: Path | None = None) -> None:
+        self.binary, self.port, self.workdir = binary, port, workdir
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self, timeout: float = 10) -> None:
+        args = [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+                "--appendonly", "no"]  # fmt: skip
+        if self.workdir is not None:
+            args += ["--dir", str(self.workdir)]
+        self.process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + timeout
+        while not self.answers():
+            if time.monotonic() > deadline:
+                self.process.kill()
+                raise RuntimeError("redis-server did not start")
+            time.sleep(0.05)
+
+    def answers(self) -> bool:
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=1) as sock:
+                sock.sendall(b"PING\r\n")
+                return sock.recv(16).startswith(b"+PONG")
+        except OSError:
+            return False
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+
+
 @contextmanager
 def redis_server():
     """A private redis-server on a free port, or None when it is not installed."""
-    import shutil
-
     binary = shutil.which("redis-server")
     if not binary:
         yield None
         return
-    port = free_port()
-    proc = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+    redis = RedisProcess(binary, free_port())
+    redis.start()
     try:
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.05)
-        yield f"redis://127.0.0.1:{port}/0"
+        yield redis.url
     finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+        redis.stop()

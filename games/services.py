@@ -588,13 +588,15 @@ def _right_take(room: Room, seat: Seat, card: BoardCard, settings, now) -> Resul
     )
     if not won:
         raise RuleError("card_taken", "someone else took this card first")
-    field_on_board = BoardCard.objects.filter(
-        room=room, value_type__field_id=card.value_type.field_id
-    )
+    taken_in_field = in_field = 0
+    if settings.set_bonus:  # two counts on the take's path only when the bonus can be earned
+        field_on_board = BoardCard.objects.filter(
+            room=room, value_type__field_id=card.value_type.field_id
+        )
+        taken_in_field = field_on_board.filter(taken_by=seat).count()
+        in_field = field_on_board.count()
     point, bonus = rules.take_points(
-        set_bonus=settings.set_bonus,
-        field_taken_by_seat=field_on_board.filter(taken_by=seat).count(),
-        field_on_board=field_on_board.count(),
+        set_bonus=settings.set_bonus, field_taken_by_seat=taken_in_field, field_on_board=in_field
     )
     Seat.objects.filter(pk=seat.pk).update(score=F("score") + point + bonus, cards=F("cards") + 1)
     Take.objects.create(room=room, seat=seat, card=card, read_card=card, correct=True, won=True)

@@ -8,9 +8,7 @@ import asyncio
 import itertools
 import json
 import shutil
-import socket
 import subprocess
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +18,8 @@ from urllib.request import urlopen
 
 import pytest
 
-from bench.servers import free_port
+from bench.game import create_rooms as bench_create_rooms
+from bench.servers import RedisProcess, free_port
 from tests.conftest import Server, make_server, postgres_bin, require, start_daphne
 
 # redis-py 8 reads with a 5 s socket timeout, channels_redis blocks 5 s in BZPOPMIN: give the
@@ -99,47 +98,19 @@ def cluster(request, tmp_path_factory, module_database, redis_url) -> Iterator[C
 # --- a Redis of a test's own, to stop and start ---------------------------------------------
 
 
-@dataclass
-class OwnRedis:
-    port: int
-    workdir: Path
-    process: subprocess.Popen | None = None
+class OwnRedis(RedisProcess):
+    """A redis-server of the test's own, to stop and start again mid-game."""
 
     @property
     def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0{SAFE_TIMEOUT}"
-
-    def start(self) -> None:
-        binary = shutil.which("redis-server")
-        require(binary is not None, "redis-server")
-        self.process = subprocess.Popen(
-            [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no", "--dir", str(self.workdir)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
-        deadline = time.monotonic() + 10
-        while not self.answers():
-            if time.monotonic() > deadline:
-                raise RuntimeError("redis-server did not start")
-            time.sleep(0.05)
-
-    def answers(self) -> bool:
-        try:
-            with socket.create_connection(("127.0.0.1", self.port), timeout=1) as sock:
-                sock.sendall(b"PING\r\n")
-                return sock.recv(16).startswith(b"+PONG")
-        except OSError:
-            return False
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
+        return super().url + SAFE_TIMEOUT
 
 
 @pytest.fixture
 def own_redis(tmp_path) -> Iterator[OwnRedis]:
-    redis = OwnRedis(free_port(), tmp_path)
+    binary = shutil.which("redis-server")
+    require(binary is not None, "redis-server")
+    redis = OwnRedis(binary, free_port(), tmp_path)
     redis.start()
     yield redis
     redis.stop()
@@ -155,14 +126,7 @@ def health(url: str) -> tuple[int, dict]:
 
 def create_rooms(cluster: Cluster, count: int, **options) -> list[tuple[str, str]]:
     """(code, host token) of ``count`` new rooms, made by the app's own service."""
-    script = (
-        "from games import services\n"
-        f"for _ in range({count}):\n"
-        f"    room = services.room_create(options={options!r})\n"
-        "    print(room.code, room.host_token)\n"
-    )
-    out = cluster.manage("shell", "-c", script)
-    return [tuple(line.split()) for line in out.splitlines() if len(line.split()) == 2]
+    return bench_create_rooms(cluster.env, count, options)
 
 
 def check_takes(cluster: Cluster, codes: list[str]) -> dict:
