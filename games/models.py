@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from games import rules
 from games.images import validate_card_image
 
 LANGS = ("ja", "en")
@@ -161,12 +162,34 @@ class ValueType(models.Model):
 # --- Rooms: one game of karuta played over websockets (see games/services.py) ------------
 
 
+ROOM_STATE_LABELS = {
+    rules.LOBBY: _("lobby"),
+    rules.READING: _("reading"),
+    rules.TAKEN: _("taken"),
+    rules.TIMEOUT: _("timed out"),
+    rules.FINISHED: _("finished"),
+}
+SEAT_STATUS_LABELS = {
+    rules.ACTIVE: _("active"),
+    rules.REMOVED: _("removed"),
+    rules.KICKED: _("kicked"),
+}
+
+
 class Room(models.Model):
     """A game room. The database row is the truth: every process reads it, none caches it."""
 
     code = models.CharField(_("code"), max_length=8, unique=True)
     host_token = models.CharField(max_length=64, unique=True, editable=False)
-    state = models.CharField(_("state"), max_length=16, default="lobby")
+    state = models.CharField(
+        _("state"),
+        max_length=16,
+        default=rules.LOBBY,
+        choices=[(s, ROOM_STATE_LABELS[s]) for s in rules.ROOM_STATES],
+    )
+    # Incremented with every event the room broadcasts, in the write's own transaction
+    # (games/events.py): a client that sees a gap asks for a snapshot.
+    version = models.PositiveBigIntegerField(_("version"), default=0, editable=False)
     options = models.JSONField(_("settings"), default=dict, blank=True)
     reader_seat = models.ForeignKey(
         "Seat", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
@@ -183,6 +206,8 @@ class Room(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        # Every process looks for due deadlines (games/realtime/timers.py).
+        indexes = [models.Index(fields=["deadline"], name="room_deadline_idx")]
         verbose_name = _("room")
         verbose_name_plural = _("rooms")
 
@@ -193,14 +218,19 @@ class Room(models.Model):
 class Seat(models.Model):
     """A player's place in a room; the token in their browser brings them back to it."""
 
-    ACTIVE = "active"
-    REMOVED = "removed"
-    KICKED = "kicked"
+    ACTIVE = rules.ACTIVE
+    REMOVED = rules.REMOVED
+    KICKED = rules.KICKED
 
     room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="seats")
     token = models.CharField(max_length=64, unique=True, editable=False)
     nickname = models.CharField(_("nickname"), max_length=40)
-    status = models.CharField(_("status"), max_length=16, default=ACTIVE)
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        default=rules.ACTIVE,
+        choices=[(s, SEAT_STATUS_LABELS[s]) for s in rules.SEAT_STATUSES],
+    )
     score = models.IntegerField(_("score"), default=0)
     cards = models.PositiveSmallIntegerField(_("cards taken"), default=0)
     wrong_takes = models.PositiveSmallIntegerField(_("wrong takes"), default=0)
@@ -229,7 +259,9 @@ class BoardCard(models.Model):
         Seat, null=True, blank=True, on_delete=models.SET_NULL, related_name="taken_cards"
     )
     taken_at = models.DateTimeField(null=True, blank=True)
+    # Nobody took it: the time ran out or (``skipped``) the host showed the answer.
     timed_out = models.BooleanField(default=False)
+    skipped = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["position"]
@@ -251,6 +283,10 @@ class Take(models.Model):
     read_card = models.ForeignKey(BoardCard, on_delete=models.CASCADE, related_name="+")
     correct = models.BooleanField()
     won = models.BooleanField(default=False)
+    # What the take changed the seat's score by: the card's point or the penalty, and the
+    # set bonus it earned (a reconnecting screen shows the bonus of the card just taken).
+    points = models.SmallIntegerField(default=0)
+    bonus = models.SmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -15,6 +15,8 @@ from django.views.decorators.http import require_POST, require_safe
 from games import limits, rules, services
 from games.models import Field, Room
 from games.qr import qr_svg
+from games.realtime import protocol
+from games.rules import RuleError
 
 SESSION_KEY = "hosted_rooms"
 
@@ -28,8 +30,10 @@ def survey_url(code: str) -> str | None:
 
 
 def play_strings() -> dict[str, str]:
-    """Every text the room scripts show, translated here: the JS holds no English."""
-    return {
+    """Every text the room scripts show, translated here: the JS holds no English. Error texts
+    come from the protocol's registry (``err_<code>``), the same the server's frames carry."""
+    errors = {f"err_{code}": str(text) for code, text in protocol.ERRORS.items()}
+    return errors | {
         "state_lobby": _("Waiting for players"),
         "state_reading": _("Reading"),
         "state_taken": _("Taken"),
@@ -78,29 +82,6 @@ def play_strings() -> dict[str, str]:
         "next": _("Next card"),
         "join_again": _("Join again"),
         "saved": _("Saved."),
-        "err_bad_nickname": _("Please choose another nickname (1–20 characters)."),
-        "err_nickname_taken": _("Someone in this room already has this nickname."),
-        "err_room_not_found": _("There is no room with this code."),
-        "err_card_taken": _("Too late: this card is already taken."),
-        "err_locked_out": _("You took a wrong card: wait for the next one."),
-        "err_time_up": _("Time is up for this card."),
-        "err_kicked": _("The host removed you from this room. You cannot rejoin for a while."),
-        "err_no_players": _("Wait until at least one player has joined."),
-        "err_out_of_turn": _("Not now: the game has moved on."),
-        "err_reader_cannot_take": _("The reader does not take cards."),
-        "err_room_full": _("This room is full."),
-        "err_bad_token": _("Your seat was not found: please join again."),
-        "err_not_host": _("Only the host can do this."),
-        "err_server_error": _("The server could not do this. Please try again."),
-        "err_bad_settings": _("These settings cannot be combined: please check them."),
-        "err_unknown_seat": _("This player is no longer in the room."),
-        "err_not_reader": _("Only the host or the reader can move to the next card."),
-        "err_not_player": _("Join the room to take cards."),
-        "err_unknown_card": _("This card is not on the board."),
-        "err_rate_limited": _("Too many messages: please slow down."),
-        "err_too_many_attempts": _(
-            "Too many attempts with unknown codes: please wait a few minutes."
-        ),
     }
 
 
@@ -144,7 +125,11 @@ def play(request):
 @require_POST
 def create(request):
     """One click: a room with default settings; the host adjusts them in the lobby."""
-    room = services.room_create()
+    try:
+        room = services.room_create()
+    except RuleError as err:  # no free code in 20 draws: say so, try again later
+        context = {"error": str(protocol.ERRORS[err.code])}
+        return render(request, "games/play/play.html", context, status=503)
     hosted = request.session.get(SESSION_KEY, {})
     hosted[room.code] = room.host_token
     request.session[SESSION_KEY] = hosted
@@ -179,7 +164,7 @@ def room(request, code: str):
     return render(
         request,
         "games/play/room.html",
-        {"room": room, "config": page_config(request, room, services.PLAYER)},
+        {"room": room, "config": page_config(request, room, rules.PLAYER)},
     )
 
 
@@ -189,7 +174,7 @@ def host(request, code: str):
     token = request.session.get(SESSION_KEY, {}).get(room.code)
     context = {
         "room": room,
-        "config": page_config(request, room, services.HOST, token=token),
+        "config": page_config(request, room, rules.HOST, token=token),
         "fields": Field.objects.all(),
         "rules": rules,
     }
@@ -202,7 +187,7 @@ def screen(request, code: str):
     return render(
         request,
         "games/play/screen.html",
-        {"room": room, "config": page_config(request, room, services.SCREEN)},
+        {"room": room, "config": page_config(request, room, rules.SCREEN)},
     )
 
 

@@ -16,7 +16,7 @@ import random
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timedelta
 
 LOBBY = "lobby"
@@ -24,7 +24,22 @@ READING = "reading"
 TAKEN = "taken"
 TIMEOUT = "timeout"
 FINISHED = "finished"
-STATES = (LOBBY, READING, TAKEN, TIMEOUT, FINISHED)
+ROOM_STATES = (LOBBY, READING, TAKEN, TIMEOUT, FINISHED)
+# States in which a card is "done" (its back is shown) and the next one may be read.
+BETWEEN_CARDS = (TAKEN, TIMEOUT)
+
+# Who speaks on a socket: the room's host, a player's seat, or a read-only screen.
+HOST = "host"
+PLAYER = "player"
+SCREEN = "screen"
+ROLES = (HOST, PLAYER, SCREEN)
+
+# A seat is active, or was taken out by the host: removed (may come back) or kicked (banned
+# for KICK_MINUTES).
+ACTIVE = "active"
+REMOVED = "removed"
+KICKED = "kicked"
+SEAT_STATUSES = (ACTIVE, REMOVED, KICKED)
 
 PENALTY = "penalty"
 DISCUSS = "discuss"
@@ -33,7 +48,9 @@ WRONG_TAKE_MODES = (PENALTY, DISCUSS, OFF)
 
 LANG_MODES = ("ja", "en", "both")
 REVEAL_MODES = ("progressive", "delayed")
-READER_MODES = ("human", "auto")
+HUMAN = "human"
+AUTO = "auto"
+READER_MODES = (HUMAN, AUTO)
 FIELDS = ("economics", "psychology", "sociology", "marketing")
 
 # A room code avoids look-alikes (0/O, 1/I/L, 2/Z, 5/S, 8/B, 6/G) so it can be read off a
@@ -80,7 +97,7 @@ class Settings:
     time_limit: int = 0  # seconds per card; 0 = no limit
     reveal: str = "progressive"
     reveal_delay: int = 5  # seconds before the text appears in "delayed" mode
-    reader_mode: str = "human"  # "auto": the server moves on by itself after each card
+    reader_mode: str = HUMAN  # AUTO: the server moves on by itself after each card
     pause: int = 8  # seconds the card's back stays up before an automatic next card
     set_bonus: bool = False
     hide_name: bool = True  # the read text says "this value" instead of the card's name
@@ -92,7 +109,9 @@ class Settings:
 
 
 def _pick(value: object, allowed: Sequence, name: str) -> object:
-    if value not in allowed:
+    # Exact types: in Python False == 0 and 10.0 == 10, but a setting keeps its documented
+    # JSON type (``time_limit: false`` is not "no limit").
+    if type(value) not in {type(a) for a in allowed} or value not in allowed:
         raise RuleError("bad_settings", f"{name} must be one of {', '.join(map(str, allowed))}")
     return value
 
@@ -121,7 +140,7 @@ def settings_from(data: Mapping, base: Settings | None = None) -> Settings:
     if (
         not isinstance(fields_, list | tuple)
         or not fields_
-        or any(f not in FIELDS for f in fields_)
+        or any(not isinstance(f, str) or f not in FIELDS for f in fields_)
     ):
         raise RuleError("bad_settings", f"fields must be a non-empty list of {', '.join(FIELDS)}")
     return Settings(
@@ -242,11 +261,6 @@ def check_turn(state: str, action: str) -> None:
         raise RuleError("out_of_turn", f"cannot {action} while the room is {state}")
 
 
-def after_card(cards_left: int) -> str:
-    """The state ``next`` leads to."""
-    return READING if cards_left > 0 else FINISHED
-
-
 @dataclass(frozen=True)
 class WrongTake:
     """What an otetsuki does under a room's rule."""
@@ -264,6 +278,50 @@ def wrong_take(mode: str) -> WrongTake:
     if mode == OFF:
         return WrongTake(points=0, locks_out=False, shown_to_all=False)
     raise RuleError("bad_settings", f"unknown wrong-take rule {mode}")
+
+
+@dataclass(frozen=True)
+class TakeAttempt:
+    """What the server knows when a player taps a card (read from the database)."""
+
+    state: str
+    is_reader: bool
+    card_on_board: bool
+    card_gone: bool
+    deadline_passed: bool
+    wrong_takes_this_card: int  # the seat's wrong takes since this yomifuda was read
+    wrong_take_mode: str
+
+
+def check_take(attempt: TakeAttempt) -> None:
+    """Raise the RuleError that refuses this take, or return: the take may race for the card.
+    The order matters to the player: "too late" before "out of turn" (a card just taken)."""
+    if attempt.is_reader:
+        raise RuleError("reader_cannot_take", "the reader does not take cards")
+    if attempt.card_gone:
+        raise RuleError("card_taken", "this card is no longer on the board")
+    check_turn(attempt.state, "take")
+    if not attempt.card_on_board:
+        raise RuleError("unknown_card", "no such card on this board")
+    if attempt.deadline_passed:
+        raise RuleError("time_up", "time is up for this card")
+    if is_locked_out(attempt.wrong_take_mode, attempt.wrong_takes_this_card):
+        raise RuleError("locked_out", "you took a wrong card: wait for the next one")
+
+
+def is_locked_out(mode: str, wrong_takes_this_card: int) -> bool:
+    """A seat sits out the rest of a yomifuda after a wrong take, under the penalty rule."""
+    return wrong_take(mode).locks_out and wrong_takes_this_card > 0
+
+
+def sees_answer(role: str, seat: int | None, reader_seat: int | None) -> bool:
+    """The host always may see which card is read; a player only while they are the reader."""
+    return role == HOST or (role == PLAYER and seat is not None and seat == reader_seat)
+
+
+def pause_deadline(settings: Settings, now: datetime) -> datetime | None:
+    """When the next card comes by itself after a card was taken or timed out (auto mode)."""
+    return deadline_after(now, settings.pause) if settings.reader_mode == AUTO else None
 
 
 def take_points(
@@ -291,29 +349,27 @@ def is_due(deadline: datetime | None, now: datetime) -> bool:
 @dataclass(frozen=True)
 class Standing:
     seat: int
-    nickname: str
+    nickname: str | None  # None: a kicked seat, whose name is not shown again
     score: int
     cards: int
     rank: int = 0
-    extra: dict = field(default_factory=dict, compare=False)
+    status: str = ACTIVE
 
 
 def ranking(standings: Iterable[Standing]) -> list[Standing]:
     """Highest score first, then most cards; equal results share a rank (1, 2, 2, 4)."""
-    ordered = sorted(standings, key=lambda s: (-s.score, -s.cards, s.nickname.casefold(), s.seat))
+    ordered = sorted(
+        standings, key=lambda s: (-s.score, -s.cards, (s.nickname or "").casefold(), s.seat)
+    )
     ranked: list[Standing] = []
     for index, standing in enumerate(ordered):
         prev = ranked[-1] if ranked else None
         same = prev is not None and (prev.score, prev.cards) == (standing.score, standing.cards)
-        rank = prev.rank if same else index + 1
-        ranked.append(
-            Standing(
-                standing.seat,
-                standing.nickname,
-                standing.score,
-                standing.cards,
-                rank,
-                standing.extra,
-            )
-        )
+        ranked.append(replace(standing, rank=prev.rank if same else index + 1))
     return ranked
+
+
+def in_ranking(status: str, cards: int) -> bool:
+    """Every active seat is ranked, and every seat that left holding cards: the ranking's
+    cards always add up to the cards taken."""
+    return status == ACTIVE or cards > 0

@@ -5,12 +5,13 @@ from django.urls import include, path, re_path
 from django.views.static import serve
 
 from games.views import pictogram
-from karuta.views import healthz
+from karuta.views import healthz, metrics
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    path("metrics", metrics, name="metrics"),
     path("pictograms/<int:number>.svg", pictogram, name="pictogram"),
 ]
 urlpatterns += i18n_patterns(

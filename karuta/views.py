@@ -1,9 +1,9 @@
-"""Project-level views: the health check a load balancer polls."""
+"""Project-level views: the health check a load balancer polls, the operator's metrics."""
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 
 
@@ -29,3 +29,20 @@ def healthz(request):
     return JsonResponse(
         {"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503
     )
+
+
+LOOPBACK = {"127.0.0.1", "::1"}
+
+
+@never_cache
+def metrics(request):
+    """Prometheus metrics, for a scraper on this machine or a staff user (docs/deploy.md)."""
+    from django.core.exceptions import PermissionDenied
+
+    from games.metrics import exposition
+
+    staff = request.user.is_authenticated and request.user.is_staff
+    if request.META.get("REMOTE_ADDR") not in LOOPBACK and not staff:
+        raise PermissionDenied
+    body, content_type = exposition()
+    return HttpResponse(body, content_type=content_type)

@@ -52,6 +52,15 @@ class Client:
             if message["type"] == kind:
                 return message
 
+    async def expect_where(self, kind: str, timeout: float = TIMEOUT, **fields) -> dict:
+        """The next message of this type whose ``fields`` have these values."""
+        loop = asyncio.get_running_loop()
+        end = loop.time() + timeout
+        while True:
+            message = await self.expect(kind, max(0.01, end - loop.time()))
+            if all(message.get(name) == value for name, value in fields.items()):
+                return message
+
     async def collect(self, *kinds: str, timeout: float = TIMEOUT) -> dict[str, dict]:
         """The first message of each ``kinds``, in whatever order they come; ``"outcome"``
         stands for this client's take_result or error."""

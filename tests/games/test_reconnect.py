@@ -49,11 +49,8 @@ async def test_a_kicked_player_cannot_come_back_for_a_while(make_room, clients):
     aki = await clients(code)
     await aki.join("Aki")
     await host.send("kick", seat=aki.seat)
-    assert (await aki.expect("player_left")) == {
-        "type": "player_left",
-        "seat": aki.seat,
-        "reason": "kicked",
-    }
+    left = await aki.expect("player_left")
+    assert (left["seat"], left["reason"]) == (aki.seat, "kicked")
     assert (await aki.comm.receive_output())["type"] == "websocket.close"
     again = await clients(code)
     await again.send("hello", role="player", token=aki.token)

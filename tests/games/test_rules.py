@@ -108,11 +108,6 @@ def test_moves_follow_the_state(state, allowed, refused):
         assert err.value.code == "out_of_turn"
 
 
-def test_after_the_last_card_the_game_is_finished():
-    assert rules.after_card(3) == rules.READING
-    assert rules.after_card(0) == rules.FINISHED
-
-
 def test_wrong_take_modes():
     assert rules.wrong_take("penalty") == rules.WrongTake(-1, True, True)
     assert rules.wrong_take("discuss") == rules.WrongTake(0, False, True)

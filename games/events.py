@@ -1,0 +1,229 @@
+"""Every event a room broadcasts, built here as data: its version, its audience, its text.
+
+A service calls one of the builders below inside its transaction. The builder
+
+1. increments the room's version in that transaction (``UPDATE … RETURNING``, which also
+   reads who the reader is under the room row's lock, so the audience of the answer is the
+   one the database holds when the event is written, never a socket's memory of it);
+2. encodes the event once as JSON (refusing NaN and anything that does not round-trip), so a
+   malformed event fails the write that made it, not a relay later;
+3. queues it with ``transaction.on_commit``: an event a rollback undid is never sent.
+
+Queued events are collected by :func:`collect` around the service call and published by the
+caller outside the database thread (games/realtime/publish.py). A caller that collects nothing
+(a management command, a view) publishes on commit, synchronously.
+
+Every event goes to every tab of the room. ``secret`` (the answer) is added for the host and
+the reader. See docs/protocol.md for each event's fields.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import partial
+
+from django.db import connection, transaction
+
+from games import rules, selectors
+from games.models import BoardCard, Room, Seat
+
+CLOSE_REMOVED = 4000
+CLOSE_KICKED = 4403
+
+
+@dataclass(frozen=True)
+class Event:
+    """One room event, encoded: ``public`` for every tab, ``private`` for host and reader."""
+
+    room: str
+    kind: str
+    version: int
+    public: str
+    private: str | None = None
+    reader: int | None = None  # the reader's seat when the event was written
+    # A seat whose sockets are closed once they got the event (kicked or removed), and how.
+    close_seat: int | None = None
+    close_code: int | None = None
+
+    def message(self) -> dict:
+        """The channel-layer message (channels wants a dict with a ``type``)."""
+        return {
+            "type": "room.event",
+            "kind": self.kind,
+            "version": self.version,
+            "public": self.public,
+            "private": self.private,
+            "reader": self.reader,
+            "close_seat": self.close_seat,
+            "close_code": self.close_code,
+        }
+
+    @classmethod
+    def from_message(cls, room: str, message: dict) -> Event:
+        fields = ("kind", "version", "public", "private", "reader", "close_seat", "close_code")
+        return cls(room, **{name: message.get(name) for name in fields})
+
+    def text_for(self, role: str, seat: int | None) -> str:
+        if self.private is not None and rules.sees_answer(role, seat, self.reader):
+            return self.private
+        return self.public
+
+
+def _encode(data: dict) -> str:
+    text = json.dumps(data, ensure_ascii=False, allow_nan=False)
+    if json.loads(text) != data:  # a tuple, an int key, a date: not what the client would get
+        raise TypeError(f"event {data.get('type')!r} does not round-trip through JSON")
+    return text
+
+
+def _next_version(room: Room) -> tuple[int, int | None]:
+    """Increment the room's version; the new version and the reader seat, read under the lock
+    the UPDATE holds until commit (so two events of one room never share a version)."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("events are emitted inside the transaction of the write they report")
+    table = connection.ops.quote_name(Room._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET version = version + 1 WHERE id = %s "  # noqa: S608 - no input
+            "RETURNING version, reader_seat_id",
+            [room.pk],
+        )
+        version, reader = cursor.fetchone()
+    room.version = version
+    return version, reader
+
+
+def emit(room: Room, kind: str, data: dict, *, secret: dict | None = None, **close) -> Event:
+    version, reader = _next_version(room)
+    public = {"type": kind, "version": version, **data}
+    event = Event(
+        room=room.code,
+        kind=kind,
+        version=version,
+        public=_encode(public),
+        private=_encode({**public, **secret}) if secret else None,
+        reader=reader,
+        **close,
+    )
+    transaction.on_commit(partial(_queue, event))
+    return event
+
+
+# --- where committed events go --------------------------------------------------------------
+
+_outbox = threading.local()
+
+
+@contextmanager
+def collect() -> Iterator[list[Event]]:
+    """Collect the events committed inside the block (in commit order) instead of publishing
+    them from this thread: the async caller publishes them on its own loop."""
+    box: list[Event] = []
+    previous = getattr(_outbox, "box", None)
+    _outbox.box = box
+    try:
+        yield box
+    finally:
+        _outbox.box = previous
+
+
+def _queue(event: Event) -> None:
+    box = getattr(_outbox, "box", None)
+    if box is not None:
+        box.append(event)
+        return
+    from games.realtime.publish import publish_blocking  # the transport, only when needed
+
+    publish_blocking([event])
+
+
+# --- the events -----------------------------------------------------------------------------
+
+
+def player_joined(room: Room, seat: Seat) -> Event:
+    return emit(room, "player_joined", {"player": selectors.player(seat)})
+
+
+def player_left(room: Room, seat: Seat, *, kicked: bool) -> Event:
+    return emit(
+        room,
+        "player_left",
+        {"seat": seat.pk, "reason": rules.KICKED if kicked else rules.REMOVED},
+        close_seat=seat.pk,
+        close_code=CLOSE_KICKED if kicked else CLOSE_REMOVED,
+    )
+
+
+def settings_changed(room: Room, settings: rules.Settings) -> Event:
+    return emit(room, "settings", {"settings": settings.as_dict()})
+
+
+def reader_changed(room: Room, seat_id: int | None, reading: BoardCard | None) -> Event:
+    """The reader role changed hands; while a card is read, the new reader needs its answer."""
+    secret = selectors.answer(reading, selectors.langs_of(room)) if reading else None
+    return emit(room, "reader", {"seat": seat_id}, secret=secret)
+
+
+def started(room: Room, board: list[BoardCard]) -> Event:
+    langs = selectors.langs_of(room)
+    return emit(room, "started", {"board": [selectors.card_front(c, langs) for c in board]})
+
+
+def reading(room: Room, card: BoardCard, now) -> Event:
+    return emit(
+        room,
+        "reading",
+        selectors.turn(room, card, now),
+        secret=selectors.answer(card, selectors.langs_of(room)),
+    )
+
+
+def taken(room: Room, card: BoardCard, seat: Seat, *, bonus: int, next_at, now) -> Event:
+    return emit(
+        room,
+        "taken",
+        {
+            **selectors.result(card, selectors.langs_of(room), bonus=bonus),
+            "scores": [{"id": seat.pk, "score": seat.score, "cards": seat.cards}],
+            "next_in_ms": selectors.remaining_ms(next_at, now),
+        },
+    )
+
+
+def otetsuki(
+    room: Room, seat: Seat, card: BoardCard, *, mode: str, points: int, locked: bool
+) -> Event:
+    return emit(
+        room,
+        "otetsuki",
+        {
+            "seat": seat.pk,
+            "nickname": seat.nickname,
+            "card": card.pk,
+            "name": selectors.texts(card.value_type, "name", selectors.langs_of(room)),
+            "mode": mode,
+            "points": points,
+            "score": seat.score,
+            "wrong": seat.wrong_takes,
+            "locked": locked,
+        },
+    )
+
+
+def timed_out(room: Room, card: BoardCard, *, next_at, now) -> Event:
+    return emit(
+        room,
+        "timeout",
+        {
+            **selectors.result(card, selectors.langs_of(room)),
+            "next_in_ms": selectors.remaining_ms(next_at, now),
+        },
+    )
+
+
+def finished(room: Room) -> Event:
+    return emit(room, "finished", {"ranking": selectors.final_ranking(room)})

@@ -1,0 +1,65 @@
+"""What an operator watches (Prometheus, served at /metrics by karuta/views.py).
+
+Counters and gauges live in the process that counts them. With several daphne processes behind
+one socket a scrape reaches any one of them, so set ``PROMETHEUS_MULTIPROC_DIR`` (an empty
+directory, cleared at deploy) and each process writes its figures there; /metrics then sums
+them (gauges as ``livesum``: only processes alive count). See docs/deploy.md.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Count
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+from prometheus_client.core import GaugeMetricFamily
+
+from games import rules
+from games.models import Room
+
+WEBSOCKETS = Gauge(
+    "karuta_websockets_open", "Websockets open to room pages.", multiprocess_mode="livesum"
+)
+RELAYS = Gauge(
+    "karuta_relays", "Room relays (one subscription per room and process).",
+    multiprocess_mode="livesum",
+)  # fmt: skip
+TAKES = Counter("karuta_takes", "Card takes handled, by outcome.", ["outcome"])
+TAKE_SECONDS = Histogram(
+    "karuta_take_seconds",
+    "Server-side handling time of a take, from its frame to its answer (database included).",
+    buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5),
+)
+EVENTS_LOST = Counter(
+    "karuta_events_lost", "Events the channel layer refused (tabs resync from the database)."
+)
+
+
+class RoomsByState:
+    """Rooms per state, read from the database at scrape time (the same from every process)."""
+
+    def collect(self):
+        family = GaugeMetricFamily("karuta_rooms", "Rooms by state.", labels=["state"])
+        counts = dict(Room.objects.order_by().values_list("state").annotate(n=Count("id")))
+        for state in rules.ROOM_STATES:
+            family.add_metric([state], counts.get(state, 0))
+        yield family
+
+
+def exposition() -> tuple[bytes, str]:
+    """The text a Prometheus scrape gets: this process's figures (or, with
+    PROMETHEUS_MULTIPROC_DIR, every live process's), and the rooms by state."""
+    import os
+
+    from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
+
+    registry = CollectorRegistry()
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.MultiProcessCollector(registry)
+    else:
+        registry = REGISTRY
+    return generate_latest(registry) + generate_latest(_rooms_registry), CONTENT_TYPE_LATEST
+
+
+_rooms_registry = CollectorRegistry()
+_rooms_registry.register(RoomsByState())

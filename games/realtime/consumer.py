@@ -1,0 +1,216 @@
+"""One browser tab in one room: read a frame, call a service, send the answer.
+
+Thin on purpose: protocol.py reads and checks the frame, services.py writes, selectors.py
+reads, events.py says what the others hear, the relay carries it. See docs/protocol.md.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Awaitable, Callable
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.utils import translation
+
+from games import limits, metrics, rules, selectors, services
+from games.events import Event
+from games.realtime import protocol
+from games.realtime.publish import perform
+from games.realtime.relay import LayerUnavailable, relays
+from games.realtime.timers import schedule_tick, tick
+from games.rules import RuleError
+from games.selectors import Actor
+
+log = logging.getLogger(__name__)
+
+CLOSE_TRY_AGAIN = 1013  # RFC 6455: the server cannot serve this now; the client retries
+
+
+class RoomConsumer(AsyncWebsocketConsumer):
+    """A host, a player's seat, or a read-only screen."""
+
+    # No channel of its own: a tab hears the room through its process's relay. A per-tab
+    # channel-layer receive would also end the socket with an error whenever Redis goes away.
+    channel_layer_alias = None
+
+    async def connect(self) -> None:
+        self.code = rules.normalize_code(self.scope["url_route"]["kwargs"]["code"])
+        self.actor: Actor | None = None
+        self.lang = "ja"
+        # Events that arrive while this tab's own message is handled wait here: none is
+        # lost, and none overtakes the snapshot or answer being prepared.
+        self.held: list[Event] | None = None
+        self.bucket = limits.TokenBucket()
+        self.address = limits.client_address(self.scope)
+        await self.accept()
+        metrics.WEBSOCKETS.inc()
+
+    async def disconnect(self, code: int) -> None:
+        metrics.WEBSOCKETS.dec()
+        relays().leave(self.code, self)
+
+    # --- from the browser --------------------------------------------------------------
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        # A flooding tab is answered cheaply, before any parsing or database work.
+        if not self.bucket.allow():
+            return await self.error("rate_limited", "too many messages: slow down")
+        started = time.perf_counter()
+        kind = None
+        self.held = [] if self.held is None else self.held
+        try:
+            with translation.override(self.lang):
+                message = protocol.parse(text_data)
+                kind = message["type"]
+                fields = protocol.validate(message)
+                await self.handle(kind, fields)
+        except RuleError as err:
+            if kind in ("hello", "join") and err.code == "room_not_found":
+                limits.join_failed(self.address)  # someone may be guessing codes
+            await self.error(err.code, err.detail, kind)
+        except LayerUnavailable as exc:
+            log.warning("room %s: no live updates for a tab: %s", self.code, exc)
+            self.actor = None
+            await self.error("unavailable", "the channel layer is down: reconnect", kind)
+            await self.close(code=CLOSE_TRY_AGAIN)
+        except Exception:  # a database hiccup: the tab may retry; its state is in the database
+            log.exception("%s failed in room %s", kind, self.code)
+            await self.error("server_error", "the server could not do this, try again", kind)
+        finally:
+            await self._release()
+            if kind == "take":
+                metrics.TAKE_SECONDS.observe(time.perf_counter() - started)
+
+    async def handle(self, kind: str, fields: dict) -> None:
+        if self.actor is None and kind not in protocol.BEFORE_HELLO:
+            raise RuleError("not_joined", "send hello or join first")
+        if kind in ("hello", "join") and limits.join_blocked(self.address):
+            raise RuleError("too_many_attempts", "too many unknown room codes")
+        if fields.get("lang") in ("ja", "en"):
+            self.lang = fields["lang"]
+            translation.activate(self.lang)
+        await self.handlers()[kind](fields)
+
+    def handlers(self) -> dict[str, Callable[[dict], Awaitable[None]]]:
+        return {
+            "hello": self.on_hello,
+            "join": self.on_join,
+            "ping": self.on_ping,
+            "sync": self.on_sync,
+            "take": self.on_take,
+            "start": lambda f: self._run(services.room_start),
+            "next": lambda f: self._run(services.room_next),
+            "skip": lambda f: self._run(services.room_skip),
+            "settings": lambda f: self._run(services.room_configure, changes=f["settings"]),
+            "kick": lambda f: self._run(services.seat_dismiss, seat_id=f["seat"], kick=True),
+            "remove": lambda f: self._run(services.seat_dismiss, seat_id=f["seat"], kick=False),
+            "reader": lambda f: self._run(services.reader_set, seat_id=f["seat"]),
+        }
+
+    async def on_hello(self, fields: dict) -> None:
+        if self.actor is not None:
+            raise RuleError("out_of_turn", "already said hello")
+        actor = await database_sync_to_async(services.authenticate)(
+            code=self.code, role=fields["role"], token=fields["token"]
+        )
+        await self._enter(actor)
+
+    async def on_join(self, fields: dict) -> None:
+        # A tab may watch first (hello as screen) and then join.
+        if self.actor is not None and self.actor.role != rules.SCREEN:
+            raise RuleError("out_of_turn", "already in the room")
+        joined = await perform(
+            services.seat_join,
+            code=self.code,
+            nickname=fields["nickname"] or "",
+            previous_token=fields["previous"],
+        )
+        seat = joined.seat
+        await self.send_json(
+            {
+                "type": "welcome",
+                "token": seat.token,
+                "seat": seat.pk,
+                "nickname": seat.nickname,
+                "restored": joined.restored,
+            }
+        )
+        await self._enter(Actor(rules.PLAYER, seat.pk))
+
+    async def _enter(self, actor: Actor) -> None:
+        # Subscribed before the snapshot is read: no event committed after it can be missed.
+        await relays().join(self.code, self)
+        self.actor = actor
+        # A deadline may have passed while the server was down or nobody was connected.
+        tick = await perform(services.room_tick, code=self.code)
+        schedule_tick(self.code, tick.deadline)
+        await self.on_sync({})
+
+    async def on_ping(self, fields: dict) -> None:
+        await self.send_json({"type": "pong"})
+
+    async def on_sync(self, fields: dict) -> None:
+        data = await database_sync_to_async(selectors.snapshot)(code=self.code, actor=self.actor)
+        await self.send_json(data)
+
+    async def on_take(self, fields: dict) -> None:
+        if fields["seat"] is not None and fields["seat"] != self.actor.seat_id:
+            raise RuleError("not_your_seat", "you can only take cards for your own seat")
+        try:
+            result = await self._run(services.card_take, card_id=fields["card"])
+        except RuleError as err:
+            metrics.TAKES.labels(outcome=err.code).inc()
+            if err.code == "time_up":  # the timer has not fired here yet: act on it now
+                await tick(self.code)
+            raise
+        metrics.TAKES.labels(outcome=result.reply["outcome"]).inc()
+
+    async def _run(self, service: Callable, **kwargs) -> services.Result | None:
+        result = await perform(service, code=self.code, actor=self.actor, **kwargs)
+        if isinstance(result, services.Result):
+            schedule_tick(self.code, result.deadline)
+            if result.reply:
+                await self.send_json(result.reply)
+        return result
+
+    # --- from the room's relay ----------------------------------------------------------
+
+    async def relay(self, event: Event) -> None:
+        if self.actor is None:  # still entering: the snapshot being read will include it
+            return
+        if self.held is not None:
+            self.held.append(event)
+            return
+        await self._deliver(event)
+
+    async def resync(self) -> None:
+        with translation.override(self.lang):
+            self.held = [] if self.held is None else self.held
+            try:
+                await self.on_sync({})
+            finally:
+                await self._release()
+
+    async def _deliver(self, event: Event) -> None:
+        await self.send(text_data=event.text_for(self.actor.role, self.actor.seat_id))
+        if event.close_seat is not None and event.close_seat == self.actor.seat_id:
+            relays().leave(self.code, self)
+            await self.close(code=event.close_code)
+
+    async def _release(self) -> None:
+        held, self.held = self.held or [], None
+        for event in held:
+            if self.actor is not None:
+                await self._deliver(event)
+
+    # --- helpers -----------------------------------------------------------------------
+
+    async def send_json(self, data: dict) -> None:
+        await self.send(text_data=json.dumps(data, ensure_ascii=False))
+
+    async def error(self, code: str, detail: str, about: str | None = None) -> None:
+        with translation.override(self.lang):
+            await self.send_json(protocol.error_frame(code, detail, about))

@@ -1,0 +1,231 @@
+"""Reads of rooms: what a screen is shown, as JSON-safe data. Nothing here writes.
+
+The snapshot is what a tab draws the room from when it (re)connects; events (games/events.py)
+are built from the same pieces, so a snapshot and the deltas after it always agree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from games import rules
+from games.models import BoardCard, Room, Seat, Take, ValueType
+from games.rules import RuleError
+
+LANGS = {"ja": ("ja",), "en": ("en",), "both": ("ja", "en")}
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who speaks on a socket: the host, a player's seat, or a read-only screen."""
+
+    role: str
+    seat_id: int | None = None
+
+
+def get_room(code: str) -> Room:
+    room = Room.objects.filter(code=rules.normalize_code(code)).first()
+    if room is None:
+        raise RuleError("room_not_found", "no room with this code")
+    return room
+
+
+def room_settings(room: Room) -> rules.Settings:
+    return rules.settings_from(room.options or {})
+
+
+def langs_of(room: Room) -> tuple[str, ...]:
+    return LANGS[room_settings(room).lang]
+
+
+def board_query(room: Room):
+    return BoardCard.objects.filter(room=room).select_related("value_type__field")
+
+
+# --- the pieces every message is made of ---------------------------------------------------
+
+
+def texts(value: ValueType, part: str, langs: tuple[str, ...]) -> dict:
+    return {lang: value.text(part, lang) for lang in langs}
+
+
+def card_front(card: BoardCard, langs: tuple[str, ...]) -> dict:
+    value = card.value_type
+    return {
+        "id": card.pk,
+        "number": value.number,
+        "field": value.field.code,
+        "color": value.field.color,
+        "image": value.image_url(),
+        "name": texts(value, "name", langs),
+        "taken_by": card.taken_by_id,
+        "gone": bool(card.taken_by_id or card.timed_out),
+    }
+
+
+def card_back(card: BoardCard, langs: tuple[str, ...]) -> dict:
+    value = card.value_type
+    return {
+        **card_front(card, langs),
+        "concept": texts(value, "concept", langs),
+        "outline": texts(value, "outline", langs),
+    }
+
+
+def read_text(card: BoardCard, langs: tuple[str, ...], *, hide_name: bool) -> dict:
+    """The yomifuda as read aloud: overview and easy explanation, not the card's name."""
+    value = card.value_type
+    texts_ = {}
+    for lang in langs:
+        text = " ".join((value.text("overview", lang), value.text("explanation", lang)))
+        if hide_name:
+            text = rules.hide_name(text, (value.name_ja, value.name_en), lang)
+        texts_[lang] = text
+    return texts_
+
+
+def player(seat: Seat) -> dict:
+    return {
+        "id": seat.pk,
+        "nickname": seat.nickname,
+        "score": seat.score,
+        "cards": seat.cards,
+        "wrong": seat.wrong_takes,
+    }
+
+
+def remaining_ms(deadline, now) -> int | None:
+    return None if deadline is None else max(0, int((deadline - now).total_seconds() * 1000))
+
+
+def turn(room: Room, card: BoardCard, now) -> dict:
+    """The yomifuda being read, as every taker sees it (no answer)."""
+    started = room.turn_started_at or now
+    return {
+        "index": card.read_order + 1,
+        "total": BoardCard.objects.filter(room=room).count(),
+        "text": read_text(card, langs_of(room), hide_name=room_settings(room).hide_name),
+        "elapsed_ms": max(0, int((now - started).total_seconds() * 1000)),
+        "remaining_ms": remaining_ms(room.deadline, now),
+    }
+
+
+def answer(card: BoardCard, langs: tuple[str, ...]) -> dict:
+    """The secret part of a reading: only the host and the reader get it."""
+    return {"answer": {"id": card.pk, "name": texts(card.value_type, "name", langs)}}
+
+
+def result(card: BoardCard, langs: tuple[str, ...], *, bonus: int = 0) -> dict:
+    """What became of the card just read: taken (by whom, with which bonus) or not."""
+    return {
+        "card": card.pk,
+        "by": card.taken_by_id,
+        "nickname": card.taken_by.nickname if card.taken_by_id else None,
+        "back": card_back(card, langs),
+        "skipped": card.skipped,
+        "bonus": bonus,
+    }
+
+
+def final_ranking(room: Room) -> list[dict]:
+    langs = langs_of(room)
+    hands: dict[int, list[dict]] = {}
+    for card in board_query(room).filter(taken_by__isnull=False).order_by("taken_at"):
+        hands.setdefault(card.taken_by_id, []).append(
+            {
+                "number": card.value_type.number,
+                "name": texts(card.value_type, "name", langs),
+                "color": card.value_type.field.color,
+            }
+        )
+    standings = (
+        rules.Standing(
+            s.pk, None if s.status == rules.KICKED else s.nickname, s.score, s.cards, 0, s.status
+        )
+        for s in Seat.objects.filter(room=room)
+        if rules.in_ranking(s.status, s.cards)
+    )
+    return [
+        {
+            "rank": s.rank,
+            "id": s.seat,
+            "nickname": s.nickname,
+            "score": s.score,
+            "cards": s.cards,
+            "status": s.status,
+            "hand": hands.get(s.seat, []),
+        }
+        for s in rules.ranking(standings)
+    ]
+
+
+# --- the snapshot --------------------------------------------------------------------------
+
+
+def snapshot(*, code: str, actor: Actor) -> dict:
+    """Everything a screen needs to draw the room from nothing: sent on (re)connect and sync.
+
+    The room row (with its version) is read first: every event at or below that version is in
+    what is read after it, and every event above it is applied by the client on top. The reads
+    after it may already include some of those later writes; applying their events again
+    changes nothing, as every event states what is (no transaction needed, so on SQLite a
+    snapshot never waits for the write lock)."""
+    room = get_room(code)
+    now = timezone.now()
+    langs = langs_of(room)
+    board = list(board_query(room).select_related("taken_by"))
+    data: dict = {
+        "type": "snapshot",
+        "version": room.version,
+        "room": {
+            "code": room.code,
+            "state": room.state,
+            "settings": room_settings(room).as_dict(),
+            "reader": room.reader_seat_id,
+            "next_in_ms": None,
+        },
+        "you": {"role": actor.role, "seat": None, "locked": False},
+        "players": [player(s) for s in Seat.objects.filter(room=room, status=rules.ACTIVE)],
+        "board": [card_front(c, langs) for c in board],
+        "turn": None,
+        "result": None,
+        "ranking": None,
+    }
+    if actor.seat_id:
+        seat = Seat.objects.filter(pk=actor.seat_id).first()
+        data["you"]["seat"] = player(seat) if seat else None
+    current = next((c for c in board if c.pk == room.current_card_id), None)
+    if current is not None and room.state == rules.READING:
+        data["turn"] = turn(room, current, now)
+        if rules.sees_answer(actor.role, actor.seat_id, room.reader_seat_id):
+            data["turn"].update(answer(current, langs))
+        data["you"]["locked"] = bool(actor.seat_id) and rules.is_locked_out(
+            room_settings(room).wrong_take, wrong_takes(current, actor.seat_id)
+        )
+    if current is not None and room.state in rules.BETWEEN_CARDS:
+        data["result"] = result(current, langs, bonus=bonus_of(current))
+        data["room"]["next_in_ms"] = remaining_ms(room.deadline, now)
+    if room.state == rules.FINISHED:
+        data["ranking"] = final_ranking(room)
+    return data
+
+
+def wrong_takes(read_card: BoardCard, seat_id: int) -> int:
+    """A seat's wrong takes while ``read_card`` was being read."""
+    return Take.objects.filter(read_card=read_card, seat_id=seat_id, correct=False).count()
+
+
+def bonus_of(card: BoardCard) -> int:
+    won = Take.objects.filter(card=card, won=True).only("bonus").first()
+    return won.bonus if won else 0
+
+
+def deadlines_before(moment) -> list[tuple[str, object]]:
+    """(code, deadline) of the rooms in play whose deadline comes before ``moment``."""
+    return list(
+        Room.objects.filter(deadline__isnull=False, deadline__lte=moment)
+        .exclude(state__in=(rules.LOBBY, rules.FINISHED))
+        .values_list("code", "deadline")
+    )
