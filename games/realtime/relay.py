@@ -229,6 +229,12 @@ class Relays:
         if relay is not None:
             relay.discard(member)
 
+    async def shutdown(self) -> None:
+        """Stop every relay (the process is stopping)."""
+        for relay in list(self.relays.values()):
+            self.forget(relay)
+            await relay.stop()
+
     def forget(self, relay: RoomRelay) -> None:
         if self.relays.get(relay.code) is relay:
             del self.relays[relay.code]

@@ -122,6 +122,10 @@ async def clients():
             await client.close()
         except Exception:  # already closed by the server
             pass
+    # As a server process does when it stops: the relays leave the (shared) channel layer.
+    from games.realtime.relay import relays
+
+    await relays().shutdown()
 
 
 def room_on_server(server, **options) -> tuple[str, str]:
