@@ -205,6 +205,8 @@ def snapshot(*, code: str, actor: Actor) -> dict:
             room_settings(room).wrong_take, wrong_takes(current, actor.seat_id)
         )
     if current is not None and room.state in rules.BETWEEN_CARDS:
+        # The yomifuda stays beside the card's back; its time limit is over.
+        data["turn"] = {**turn(room, current, now), "remaining_ms": None}
         data["result"] = result(current, langs, bonus=bonus_of(current))
         data["room"]["next_in_ms"] = remaining_ms(room.deadline, now)
     if room.state == rules.FINISHED:

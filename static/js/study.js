@@ -1,6 +1,7 @@
 // Study mode: flip cards (front ↔ back) and read the yomifuda aloud with speech synthesis.
+import { canSpeak, hush, speak } from "./play/speech.js";
+
 const strings = JSON.parse(document.getElementById("study-strings")?.textContent || "{}");
-const VOICES = { ja: "ja-JP", en: "en-GB" };
 
 function flip(button, toBack) {
   const back = button.querySelector(".back");
@@ -11,31 +12,27 @@ function flip(button, toBack) {
   button.setAttribute("aria-pressed", String(showBack));
 }
 
-function speak(button) {
-  const synth = window.speechSynthesis;
-  if (!synth) {
+// A read-aloud button toggles: pressed while its card is being read, pressed again to stop.
+function readAloud(button) {
+  if (!canSpeak()) {
     button.disabled = true;
     button.title = strings.noVoice || "";
     return;
   }
   if (button.getAttribute("aria-pressed") === "true") {
-    synth.cancel();
+    hush(); // the reading's promise resolves and resets the button
     return;
   }
-  synth.cancel();
-  document.querySelectorAll("[data-speak][aria-pressed=true]").forEach(reset);
   const details = button.closest(".yomifuda");
   const langs = button.dataset.speak === "both" ? ["ja", "en"] : [button.dataset.speak];
-  const utterances = langs.map((lang) => {
-    const u = new SpeechSynthesisUtterance(details.dataset[`read${lang === "ja" ? "Ja" : "En"}`]);
-    u.lang = VOICES[lang] || lang;
-    u.rate = 0.95;
-    return u;
-  });
-  utterances[utterances.length - 1].onend = () => reset(button);
+  const text = Object.fromEntries(
+    langs.map((lang) => [lang, details.dataset[lang === "ja" ? "readJa" : "readEn"]]),
+  );
+  // speak() stops any other card's reading first, which resets that card's button.
+  const done = speak(text);
   button.setAttribute("aria-pressed", "true");
   button.textContent = strings.stop || button.textContent;
-  utterances.forEach((u) => synth.speak(u));
+  done.then(() => reset(button));
 }
 
 function reset(button) {
@@ -47,7 +44,7 @@ document.addEventListener("click", (event) => {
   const flipper = event.target.closest("[data-flip]");
   if (flipper) return flip(flipper);
   const speaker = event.target.closest("[data-speak]");
-  if (speaker) return speak(speaker);
+  if (speaker) return readAloud(speaker);
   if (event.target.closest("[data-flip-all]")) {
     const buttons = [...document.querySelectorAll("[data-flip]")];
     const toBack = buttons.some((b) => b.getAttribute("aria-pressed") !== "true");

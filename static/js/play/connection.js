@@ -1,6 +1,17 @@
 // The room's websocket: reconnects with exponential back-off and jitter, says hello again
 // each time (the server answers with a full snapshot), and stops when the host removed us.
+
+// 4000 removed, 4403 kicked: reconnecting would only be refused. Every other close is retried,
+// 1013 included (the server could not subscribe us to live updates, e.g. Redis is down: the
+// first connection after it is back works).
 const FINAL_CODES = new Set([4000, 4403]);
+
+export const isFinal = (code) => FINAL_CODES.has(code);
+
+/** Milliseconds before reconnection `attempt` (0, 1, …): 0.2–0.6 s, doubling up to 5–15 s. */
+export function retryDelay(attempt, random = Math.random()) {
+  return Math.min(10000, 400 * 2 ** attempt) * (0.5 + random);
+}
 
 export function connect({ path, onOpen, onMessage, onStatus }) {
   let socket = null;
@@ -13,7 +24,6 @@ export function connect({ path, onOpen, onMessage, onStatus }) {
     const scheme = location.protocol === "https:" ? "wss:" : "ws:";
     socket = new WebSocket(`${scheme}//${location.host}${path}`);
     socket.addEventListener("open", () => {
-      attempt = 0;
       onStatus("open");
       onOpen();
     });
@@ -24,17 +34,19 @@ export function connect({ path, onOpen, onMessage, onStatus }) {
       } catch {
         return;
       }
+      // The back-off starts again only once the room answers: a server that accepts and then
+      // closes at once (1013 while its channel layer is down) must not be retried in a loop.
+      if (message?.type !== "error") attempt = 0;
       onMessage(message);
     });
     socket.addEventListener("close", (event) => {
-      if (stopped || FINAL_CODES.has(event.code)) {
+      if (stopped || isFinal(event.code)) {
         onStatus("closed", event.code);
         return;
       }
       onStatus("retry");
-      const delay = Math.min(10000, 400 * 2 ** attempt) * (0.5 + Math.random());
+      timer = setTimeout(open, retryDelay(attempt));
       attempt += 1;
-      timer = setTimeout(open, delay);
     });
   }
 

@@ -38,7 +38,6 @@ const page = {
 
 function notHost(connection) {
   $("not-host").hidden = false;
-  room.you.role = "screen";
   connection.send({ type: "hello", role: "screen", lang: config.lang });
 }
 

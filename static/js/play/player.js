@@ -1,8 +1,11 @@
 // A player's phone or laptop: join with a nickname, then take cards by tapping them.
-import { cards, config, el, points, redraw, room, setupSound, start, t, toast } from "./room.js";
+import { cards, config, el, points, redraw, room, setupSound, start, t } from "./room.js";
 
 const $ = (id) => document.getElementById(id);
 const KEY = `vk-seat-${config.code}`;
+// The seat token of a removed or kicked seat: "Join again" sends it as `previous` so the
+// server gives the same seat back (or refuses it while a kick lasts).
+const OLD_KEY = `${KEY}-old`;
 const form = $("join-form");
 const joinError = $("join-error");
 let conn;
@@ -21,6 +24,7 @@ const page = {
   handlers: {
     welcome(m) {
       localStorage.setItem(KEY, m.token);
+      localStorage.removeItem(OLD_KEY);
       form.hidden = true;
     },
     snapshot() {
@@ -29,14 +33,6 @@ const page = {
       form.hidden = !watching || room.state === "finished";
       if (watching && !form.hidden) $("nickname").focus();
     },
-    take_result(m) {
-      if (m.outcome === "won") toast(t("you_won"), "won");
-      else {
-        if (m.locked) room.you.locked = true;
-        toast(t(m.locked ? "wrong_locked" : "wrong"), "wrong");
-      }
-      return "all";
-    },
     error(m) {
       if (m.about === "hello" && m.code === "bad_token") {
         localStorage.removeItem(KEY);
@@ -44,7 +40,8 @@ const page = {
       } else if (m.about === "hello" && m.code === "kicked") {
         showGone("kicked");
       } else if (m.about === "join") {
-        joinError.textContent = config.strings[`err_${m.code}`] || m.detail;
+        // `message` is the server's text in this page's language.
+        joinError.textContent = m.message || config.strings[`err_${m.code}`] || m.detail;
         joinError.hidden = false;
         $("nickname").setAttribute("aria-invalid", "true");
       }
@@ -71,16 +68,11 @@ const page = {
     }
   },
   closed(code) {
-    if (code === 4403) {
-      // Kept so a new join from this browser is refused while the kick lasts.
-      localStorage.setItem(`${KEY}-old`, localStorage.getItem(KEY) || "");
-      localStorage.removeItem(KEY);
-      showGone("kicked");
-    }
-    if (code === 4000) {
-      localStorage.removeItem(KEY);
-      showGone("removed");
-    }
+    if (code !== 4403 && code !== 4000) return;
+    const token = localStorage.getItem(KEY);
+    if (token) localStorage.setItem(OLD_KEY, token);
+    localStorage.removeItem(KEY);
+    showGone(code === 4403 ? "kicked" : "removed");
   },
 };
 
@@ -113,7 +105,7 @@ function join(nickname) {
   joinError.hidden = true;
   $("nickname").removeAttribute("aria-invalid");
   const message = { type: "join", nickname, lang: config.lang };
-  const previous = localStorage.getItem(`${KEY}-old`);
+  const previous = localStorage.getItem(OLD_KEY);
   if (previous) message.previous = previous;
   conn.send(message);
 }

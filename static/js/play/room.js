@@ -1,7 +1,10 @@
-// What every room page shares: the state the server sent, and drawing it.
+// What every room page shares: drawing the room's state, and the wiring from the socket to
+// state.js (apply) to the effects (toast, speech, sync) to the drawing.
 // Messages and fields are those of docs/protocol.md; strings come from the page.
 import { connect } from "./connection.js";
 import { canSpeak, hush, speak } from "./speech.js";
+import { apply, initial } from "./state.js";
+import { hideToast, showToast } from "./toast.js";
 
 export const config = JSON.parse(document.getElementById("play-config").textContent);
 const S = config.strings;
@@ -29,19 +32,8 @@ function el(tag, attrs = {}, ...children) {
 }
 export { el };
 
-export const room = {
-  state: null,
-  settings: {},
-  reader: null,
-  you: { role: config.role, seat: null, locked: false },
-  players: new Map(),
-  board: new Map(),
-  order: [],
-  turn: null,
-  result: null,
-  ranking: null,
-  nextAt: null,
-};
+// The one state of this tab (state.js): changed only by apply(), read by the drawing below.
+export const room = initial(config.role);
 
 export function langsOf(textByLang) {
   return Object.keys(textByLang || {});
@@ -114,7 +106,7 @@ function remainingText() {
 function revealedText(lang, text) {
   const turn = room.turn;
   if (!turn || turn.answer || room.state !== "reading") return text;
-  const elapsed = turn.elapsed + (Date.now() - turn.receivedAt);
+  const elapsed = turn.elapsedMs + (Date.now() - turn.receivedAt);
   if (room.settings.reveal === "delayed") {
     return elapsed >= (room.settings.reveal_delay || 0) * 1000 ? text : "";
   }
@@ -236,16 +228,6 @@ function drawRanking() {
   }
 }
 
-export function toast(text, kind = "") {
-  const box = $("toast");
-  if (!box) return;
-  box.textContent = text;
-  box.className = `toast ${kind}`;
-  box.hidden = false;
-  clearTimeout(toast.timer);
-  toast.timer = setTimeout(() => (box.hidden = true), 5000);
-}
-
 // --- sound ----------------------------------------------------------------------------
 
 export const sound = { on: false };
@@ -269,120 +251,25 @@ export function setupSound(defaultOn) {
   draw();
 }
 
-// --- applying messages ----------------------------------------------------------------
+// --- wiring --------------------------------------------------------------------------
 
-function setBoard(cards) {
-  room.board = new Map(cards.map((c) => [c.id, c]));
-  room.order = cards.map((c) => c.id);
+/** A toast's parameters as text: a name by language becomes "名前 / Name". */
+function plainParams(params = {}) {
+  return Object.fromEntries(
+    Object.entries(params).map(([k, v]) => [k, v && typeof v === "object" ? plainName(v) : v]),
+  );
 }
 
-function setTurn(message) {
-  room.turn = {
-    index: message.index,
-    total: message.total,
-    text: message.text,
-    answer: message.answer || null,
-    elapsed: message.elapsed_ms || 0,
-    receivedAt: Date.now(),
-    deadline: message.remaining_ms == null ? null : Date.now() + message.remaining_ms,
-  };
-}
-
-const handlers = {
-  snapshot(m) {
-    room.state = m.room.state;
-    room.settings = m.room.settings;
-    room.reader = m.room.reader;
-    room.you = m.you;
-    room.players = new Map(m.players.map((p) => [p.id, p]));
-    setBoard(m.board);
-    room.turn = null;
-    if (m.turn) setTurn(m.turn);
-    room.result = m.result;
-    room.ranking = m.ranking;
-    room.nextAt = m.room.next_in_ms == null ? null : Date.now() + m.room.next_in_ms;
-    return "all";
-  },
-  settings(m) {
-    room.settings = m.settings;
-    return "all";
-  },
-  player_joined(m) {
-    room.players.set(m.player.id, m.player);
-    return "scores";
-  },
-  player_left(m) {
-    room.players.delete(m.seat);
-    return "scores";
-  },
-  reader(m) {
-    room.reader = m.seat;
-    if (room.turn && m.seat !== room.you.seat?.id && room.you.role !== "host") room.turn.answer = null;
-    return "all";
-  },
-  answer(m) {
-    if (room.turn) room.turn.answer = m.answer;
-    return "all";
-  },
-  started(m) {
-    setBoard(m.board);
-    room.state = "taken";
-    return "all";
-  },
-  reading(m) {
-    room.state = "reading";
-    room.result = null;
-    room.nextAt = null;
-    room.you.locked = false;
-    const box = $("toast");
-    if (box) box.hidden = true;
-    setTurn(m);
-    if (sound.on && room.settings.voice) speak(m.text);
-    return "all";
-  },
-  taken(m) {
-    room.state = "taken";
-    const card = room.board.get(m.card);
-    if (card) Object.assign(card, { gone: true, taken_by: m.by });
-    for (const s of m.scores) {
-      const p = room.players.get(s.id);
-      if (p) Object.assign(p, { score: s.score, cards: s.cards });
-      if (room.you.seat && s.id === room.you.seat.id) Object.assign(room.you.seat, s);
+function runEffects(effects, conn) {
+  for (const effect of effects) {
+    if (effect.kind === "sync") conn.send({ type: "sync" });
+    else if (effect.kind === "hush") hush();
+    else if (effect.kind === "speak" && sound.on && room.settings.voice) speak(effect.text);
+    else if (effect.kind === "toast") {
+      showToast(effect.text ?? t(effect.key, plainParams(effect.params)), effect.tone);
     }
-    room.result = { card: m.card, by: m.by, nickname: m.nickname, back: m.back, bonus: m.bonus };
-    room.nextAt = m.next_in_ms == null ? null : Date.now() + m.next_in_ms;
-    hush();
-    return "all";
-  },
-  timeout(m) {
-    room.state = "timeout";
-    const card = room.board.get(m.card);
-    if (card) card.gone = true;
-    room.result = { card: m.card, by: null, back: m.back, skipped: m.skipped };
-    room.nextAt = m.next_in_ms == null ? null : Date.now() + m.next_in_ms;
-    hush();
-    return "all";
-  },
-  otetsuki(m) {
-    const p = room.players.get(m.seat);
-    if (p) Object.assign(p, { score: m.score, wrong: (p.wrong || 0) + 1 });
-    if (room.you.seat && m.seat === room.you.seat.id) room.you.seat.score = m.score;
-    const key = m.mode === "discuss" ? "otetsuki_discuss" : "otetsuki";
-    toast(t(key, { name: m.nickname, card: plainName(m.name) }), "otetsuki");
-    return "scores";
-  },
-  finished(m) {
-    room.state = "finished";
-    room.ranking = m.ranking;
-    room.turn = null;
-    room.result = null;
-    return "all";
-  },
-  error(m) {
-    toast(S[`err_${m.code}`] || t("error", { detail: m.detail }), "error");
-    return null;
-  },
-};
+  }
+}
 
 /** Connect to the room; ``page`` adds role-specific drawing and handlers. */
 export function start(page) {
@@ -397,10 +284,11 @@ export function start(page) {
       if (what === "closed" && code) page.closed?.(code);
     },
     onMessage: (message) => {
+      const { redraw: changed, effects } = apply(room, message, Date.now());
+      runEffects(effects, conn);
+      // The page's own reaction (a form, localStorage), after the state is up to date.
       const own = page.handlers?.[message.type];
-      const handler = handlers[message.type];
-      let what = handler ? handler(message) : null;
-      if (own) what = own(message, what) ?? what;
+      const what = (own && own(message, changed)) || changed;
       if (what) redraw(page, what, message.type);
     },
   });
@@ -432,6 +320,8 @@ export function redraw(page, what = "all", event = null) {
   }
   page.draw?.(what);
   tick();
+  // A new card: notices about the previous one are over.
+  if (event === "reading") hideToast();
   // Bring what just happened into view: the card's back, the new yomifuda, the ranking.
   if (event === "taken" || event === "timeout") intoView("result");
   if (event === "finished") intoView("ranking");
