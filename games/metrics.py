@@ -8,8 +8,19 @@ them (gauges as ``livesum``: only processes alive count). See docs/deploy.md.
 
 from __future__ import annotations
 
+import os
+
 from django.db.models import Count
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    REGISTRY,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+    multiprocess,
+)
 from prometheus_client.core import GaugeMetricFamily
 
 from games import rules
@@ -44,22 +55,15 @@ class RoomsByState:
         yield family
 
 
+_rooms = CollectorRegistry()
+_rooms.register(RoomsByState())
+
+
 def exposition() -> tuple[bytes, str]:
-    """The text a Prometheus scrape gets: this process's figures (or, with
-    PROMETHEUS_MULTIPROC_DIR, every live process's), and the rooms by state."""
-    import os
-
-    from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
-
-    registry = CollectorRegistry()
+    """The text a Prometheus scrape gets: this process's figures (with
+    PROMETHEUS_MULTIPROC_DIR, every live process's, summed) and the rooms by state."""
+    registry = REGISTRY
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-        from prometheus_client import multiprocess
-
+        registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry)
-    else:
-        registry = REGISTRY
-    return generate_latest(registry) + generate_latest(_rooms_registry), CONTENT_TYPE_LATEST
-
-
-_rooms_registry = CollectorRegistry()
-_rooms_registry.register(RoomsByState())
+    return generate_latest(registry) + generate_latest(_rooms), CONTENT_TYPE_LATEST
