@@ -135,6 +135,12 @@ else:
         }
     }
 
+# The real-time layer (games/realtime/): how long a room's relay stays subscribed after its last
+# tab on this process left (a reload comes back within it), and how often each process looks
+# for room deadlines coming up.
+RELAY_GRACE_SECONDS = 30
+DEADLINE_WATCH_SECONDS = 5
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
