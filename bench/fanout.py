@@ -18,8 +18,11 @@ async def _connect_all(url: str, count: int) -> list:
     return clients
 
 
-async def relay_fanout(base_url: str, clients: int, samples: int, room: str = "r") -> dict:
-    """p50/p99 ms from one client's send until all ``clients`` received the message."""
+async def relay_fanout(
+    base_url: str, clients: int, samples: int, room: str = "r", collect: list | None = None
+) -> dict:
+    """p50/p99 ms from one client's send until all ``clients`` received the message (the
+    samples are also appended to ``collect``)."""
     url = base_url.replace("http://", "ws://") + f"/ws/relay/{room}/"
     sockets = await _connect_all(url, clients)
     pending: dict[int, int] = {}
@@ -49,4 +52,6 @@ async def relay_fanout(base_url: str, clients: int, samples: int, room: str = "r
         for task in listeners:
             task.cancel()
         await asyncio.gather(*(ws.close() for ws in sockets), return_exceptions=True)
+    if collect is not None:
+        collect.extend(latencies)
     return summary(latencies)

@@ -58,6 +58,16 @@ async def _open(url: str):
     return await websockets.connect(url, origin=ORIGIN, max_size=2**20, open_timeout=60)
 
 
+async def host_hello(base_url: str, code: str, host_token: str) -> None:
+    """Open a room's websocket as its host, wait for the snapshot, close: loads the game code."""
+    ws = await _open(base_url.replace("http://", "ws://") + f"/ws/rooms/{code}/")
+    try:
+        await ws.send(json.dumps({"type": "hello", "role": "host", "token": host_token}))
+        await _expect(ws, "snapshot")
+    finally:
+        await ws.close()
+
+
 async def seat_room(base_urls: list[str], room: Room, players: int) -> None:
     """The host on the first server, the players round-robin over all of them (with several
     servers every broadcast has to cross processes through the channel layer)."""

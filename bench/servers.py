@@ -8,6 +8,7 @@ import sys
 import tempfile
 import time
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.error import HTTPError
 from urllib.request import urlopen
@@ -56,31 +57,48 @@ def manage(env: dict, *args: str) -> str:
     ).stdout  # fmt: skip
 
 
+@dataclass
+class Server:
+    url: str
+    process: subprocess.Popen
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+
 @contextmanager
-def daphne(env: dict, app: str = "karuta.asgi:application", count: int = 1):
-    """``count`` daphne processes on their own ports; yields their base URLs."""
-    procs, urls = [], []
+def daphne_servers(env: dict, app: str = "karuta.asgi:application", count: int = 1):
+    """``count`` daphne processes on their own ports; yields them (base URL and process)."""
+    servers: list[Server] = []
     logdir = Path(env.get("BENCH_LOG_DIR", tempfile.gettempdir()))
     try:
         for _ in range(count):
             port = free_port()
             log = open(logdir / f"bench-daphne-{port}.log", "wb")  # noqa: SIM115
-            procs.append(subprocess.Popen(
+            process = subprocess.Popen(
                 [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), app],
                 cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-            ))  # fmt: skip
-            urls.append(f"http://127.0.0.1:{port}")
-        for url in urls:
-            wait_for(f"{url}/healthz" if app.startswith("karuta") else f"{url}/")
-        yield urls
+            )  # fmt: skip
+            servers.append(Server(f"http://127.0.0.1:{port}", process))
+        for server in servers:
+            wait_for(f"{server.url}/healthz" if app.startswith("karuta") else f"{server.url}/")
+        yield servers
     finally:
-        for proc in procs:
-            proc.terminate()
-        for proc in procs:
+        for server in servers:
+            server.process.terminate()
+        for server in servers:
             try:
-                proc.wait(timeout=10)
+                server.process.wait(timeout=10)
             except subprocess.TimeoutExpired:
-                proc.kill()
+                server.process.kill()
+
+
+@contextmanager
+def daphne(env: dict, app: str = "karuta.asgi:application", count: int = 1):
+    """``count`` daphne processes on their own ports; yields their base URLs."""
+    with daphne_servers(env, app, count) as servers:
+        yield [server.url for server in servers]
 
 
 class RedisProcess:

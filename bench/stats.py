@@ -21,3 +21,12 @@ def summary(samples: list[float]) -> dict[str, float]:
         "p99": percentile(samples, 99),
         "max": max(samples) if samples else float("nan"),
     }
+
+
+def spread(values: list[float]) -> dict[str, float]:
+    """Median and range of per-run figures (e.g. the ratio of each game/relay pair)."""
+    return {
+        "median": statistics.median(values) if values else float("nan"),
+        "min": min(values) if values else float("nan"),
+        "max": max(values) if values else float("nan"),
+    }

@@ -272,6 +272,20 @@ def table_slips(table: pd.DataFrame) -> list[str]:
     return slips
 
 
+def published_slips(rows: list[dict]) -> list[str]:
+    """:func:`table_slips` of a published table read row by row (``line`` is its CSV row).
+    Tables of two questionnaires are each checked against their own N."""
+    frame = pd.DataFrame(rows)
+    if not len(frame):
+        return []
+    starts = list(frame.index[frame["question"] == "N"]) or [0]
+    bounds = starts + [len(frame)]
+    slips = []
+    for start, end in zip(bounds, bounds[1:], strict=False):
+        slips += table_slips(frame.iloc[start:end])
+    return slips
+
+
 # --- statistics -------------------------------------------------------------------------
 
 

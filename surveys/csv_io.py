@@ -12,7 +12,6 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-import pandas as pd
 from django.utils.translation import gettext_lazy as _
 
 from surveys.questionnaires import (
@@ -182,7 +181,7 @@ def long_rows(records: Iterable[dict], aliases: dict[str, int], values: dict) ->
 
 def table_option_label(row, values: dict, lang: str = "en") -> str:
     """The words for a table row's option (labels of the questionnaire, deck value names)."""
-    from surveys.analysis import NONE_OPTION
+    from surveys.analysis import NONE_OPTION  # deferred: analysis loads pandas and scipy
 
     option = row["option"]
     if row["question"] == "N":
@@ -202,7 +201,8 @@ def table_option_label(row, values: dict, lang: str = "en") -> str:
     return label_in(question.option(option).label, lang)
 
 
-def table_rows(table: pd.DataFrame, values: dict, lang: str = "en") -> Iterator[list]:
+def table_rows(table, values: dict, lang: str = "en") -> Iterator[list]:
+    """The rows of a table frame (surveys.analysis.group_table) as the table CSV writes them."""
     for _index, row in table.iterrows():
         question = row["question"] if row["question"] != "N" else f"N{row['questionnaire']}"
         yield [
@@ -456,7 +456,8 @@ def published_table_slips(text: str) -> list[str]:
     """Arithmetic slips in a published table CSV (question,option,n,man,woman[,no_response]).
 
     A blank question cell continues the question above, as printed tables do."""
-    from surveys.analysis import table_slips
+    # Deferred: analysis loads pandas and scipy; the rest of this module must not.
+    from surveys.analysis import published_slips
 
     reader = csv.DictReader(io.StringIO(text))
     rows, current = [], ""
@@ -479,18 +480,7 @@ def published_table_slips(text: str) -> list[str]:
                 "line": line,
             }
         )
-    slips = []
-    frame = pd.DataFrame(rows)
-    if not len(frame):
-        return slips
-    # Tables of two questionnaires: check each against its own N.
-    starts = list(frame.index[frame["question"] == "N"]) or [0]
-    bounds = starts + [len(frame)]
-    for start, end in zip(bounds, bounds[1:], strict=False):
-        part = frame.iloc[start:end]
-        for slip in table_slips(part):
-            slips.append(slip)
-    return slips
+    return published_slips(rows)
 
 
 def _kind_of(code: str) -> str:

@@ -1,4 +1,8 @@
-"""Export streams: the lines of the wide, long and table CSV files for views and commands."""
+"""Export streams: the lines of the wide, long and table CSV files for views and commands.
+
+Imported by the views and the admin of every server process, so pandas is loaded only when a
+table is exported (the wide and long files stream plain records).
+"""
 
 from collections.abc import Iterator
 
@@ -12,8 +16,7 @@ from surveys.csv_io import (
     wide_header,
     wide_rows,
 )
-from surveys.frames import group_frame, response_records
-from surveys.tables import group_tables
+from surveys.records import response_records
 
 
 def export_lines(responses, layout: str, *, group_name=None, questionnaire=None) -> Iterator[str]:
@@ -28,6 +31,10 @@ def export_lines(responses, layout: str, *, group_name=None, questionnaire=None)
 
 def table_lines(groups, lang: str = "en") -> Iterator[str]:
     """The tables of one or more groups; with several, a group column comes first."""
+    # Deferred: these load pandas, which a game server process should never pay for.
+    from surveys.frames import group_frame
+    from surveys.tables import group_tables
+
     values, aliases = value_catalogue()
     groups = list(groups)
     if len(groups) == 1:

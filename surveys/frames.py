@@ -3,39 +3,8 @@
 import pandas as pd
 
 from surveys.analysis import ensure_columns
-from surveys.models import Group, GroupRoom, Response
-
-
-def response_records(responses, group_name: str | None = None):
-    """One flat dict per response (answers spread into columns), streamed from the DB."""
-    fields = ("pk", "source", "respondent", "group__name", "room_code", "questionnaire",
-              "gender", "age_band", "nationality", "answers")  # fmt: skip
-    rows = responses.order_by("pk").values_list(*fields)
-    # Unfiled responses count for the group their room is linked to.
-    room_groups = dict(GroupRoom.objects.values_list("room_code", "group__name"))
-    for (
-        pk,
-        source,
-        respondent,
-        group,
-        room,
-        number,
-        gender,
-        age,
-        nationality,
-        answers,
-    ) in rows.iterator(chunk_size=2000):
-        yield {
-            "id": pk,
-            "respondent": respondent if source == Response.IMPORT else f"web-{pk}",
-            "group": group_name or group or room_groups.get(room, ""),
-            "room": room,
-            "questionnaire": number,
-            "gender": gender,
-            "age_band": age,
-            "nationality": nationality,
-            **answers,
-        }
+from surveys.models import Group
+from surveys.records import response_records
 
 
 def responses_frame(responses, group_name: str | None = None) -> pd.DataFrame:

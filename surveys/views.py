@@ -18,7 +18,6 @@ from surveys.exports import export_lines, table_lines
 from surveys.forms import TOKEN, QuestionnaireForm
 from surveys.models import Group, GroupRoom, Response
 from surveys.questionnaires import MULTI, SCALE, SINGLE, TEXT, VALUES, question
-from surveys.research import GroupReport
 from surveys.services import response_submit
 
 COOKIE = "vk_respondent"
@@ -138,7 +137,10 @@ def research_home(request):
     return render(request, "surveys/research_home.html", {"rows": rows, "unfiled": unfiled})
 
 
-def _report(request, pk: int) -> GroupReport:
+def _report(request, pk: int):
+    # Deferred: the report loads pandas and scipy, which a game server process should not.
+    from surveys.research import GroupReport
+
     group = get_object_or_404(Group, pk=pk)
     ids = [int(i) for i in request.GET.getlist("compare") if i.isdigit() and int(i) != pk]
     others = list(Group.objects.filter(pk__in=ids))
