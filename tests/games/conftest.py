@@ -107,6 +107,24 @@ def make_room(deck):
 
 
 @pytest.fixture
+def host_and(make_room, clients):
+    """``await host_and("Aki", "Ben", **settings)`` → (code, host, [players]): a new room,
+    its host said hello, and one joined tab per name."""
+
+    async def seat(*names: str, **options):
+        code, token = await make_room(**options)
+        host = await clients(code)
+        await host.hello("host", token)
+        players = []
+        for name in names:
+            players.append(await clients(code))
+            await players[-1].join(name)
+        return code, host, players
+
+    return seat
+
+
+@pytest.fixture
 async def clients():
     """Opened clients, all closed at the end of the test."""
     opened: list[Client] = []

@@ -15,15 +15,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 async def test_an_ex_reader_whose_sync_raced_the_hand_over_never_gets_the_answer(
-    make_room, clients, monkeypatch
+    host_and, monkeypatch
 ):
-    code, token = await make_room(fields=["sociology"])
-    host = await clients(code)
-    await host.hello("host", token)
-    aki = await clients(code)
-    await aki.join("Aki")
-    ben = await clients(code)
-    await ben.join("Ben")
+    code, host, (aki, ben) = await host_and("Aki", "Ben", fields=["sociology"])
     await host.send("reader", seat=aki.seat)
     await aki.expect_where("reader", seat=aki.seat)
     await host.send("start")

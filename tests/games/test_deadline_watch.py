@@ -27,12 +27,8 @@ async def room_state(code: str) -> str:
 
 @pytest.mark.django_db(transaction=True)
 @override_settings(DEADLINE_WATCH_SECONDS=0.2)
-async def test_the_watch_times_out_a_card_with_no_tab_connected(make_room, clients):
-    code, token = await make_room(fields=["sociology"])
-    host = await clients(code)
-    await host.hello("host", token)
-    aki = await clients(code)
-    await aki.join("Aki")
+async def test_the_watch_times_out_a_card_with_no_tab_connected(host_and):
+    code, host, (aki,) = await host_and("Aki", fields=["sociology"])
     await host.send("start")
     await aki.expect("reading")
     await host.close()

@@ -18,7 +18,7 @@ def sample(text: str, name: str, *, default: float | None = None, **labels) -> f
     return float(found.group(1))
 
 
-async def test_it_counts_sockets_relays_rooms_and_takes(make_room, clients, async_client):
+async def test_it_counts_sockets_relays_rooms_and_takes(host_and, async_client):
     async def scrape() -> str:
         response = await async_client.get("/metrics", REMOTE_ADDR="127.0.0.1")
         assert response.status_code == 200
@@ -26,11 +26,7 @@ async def test_it_counts_sockets_relays_rooms_and_takes(make_room, clients, asyn
         return response.content.decode()
 
     before = await scrape()
-    code, token = await make_room(fields=["psychology"])
-    host = await clients(code)
-    await host.hello("host", token)
-    aki = await clients(code)
-    await aki.join("Aki")
+    code, host, (aki,) = await host_and("Aki", fields=["psychology"])
     await host.send("start")
     answer = (await host.expect("reading"))["answer"]["id"]
     await aki.send("take", card=answer)

@@ -129,12 +129,8 @@ async def test_a_tab_back_within_the_grace_period_keeps_the_relay(make_room, cli
 
 
 @override_settings(RELAY_GRACE_SECONDS=60)
-async def test_a_finished_rooms_relay_is_released_when_its_last_tab_leaves(make_room, clients):
-    code, token = await make_room(fields=["psychology"])
-    host = await clients(code)
-    await host.hello("host", token)
-    aki = await clients(code)
-    await aki.join("Aki")
+async def test_a_finished_rooms_relay_is_released_when_its_last_tab_leaves(host_and):
+    code, host, (aki,) = await host_and("Aki", fields=["psychology"])
     await host.send("start")
     for _ in range(2):
         answer = (await host.expect("reading"))["answer"]["id"]

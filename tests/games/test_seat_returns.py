@@ -16,12 +16,8 @@ async def play_one_card(host, taker) -> None:
     await host.expect("taken")
 
 
-async def test_a_removed_player_who_comes_back_gets_their_seat_and_score(make_room, clients):
-    code, token = await make_room(fields=["sociology"])
-    host = await clients(code)
-    await host.hello("host", token)
-    aki = await clients(code)
-    await aki.join("Aki")
+async def test_a_removed_player_who_comes_back_gets_their_seat_and_score(host_and, clients):
+    code, host, (aki,) = await host_and("Aki", fields=["sociology"])
     await host.send("start")
     await play_one_card(host, aki)
     await host.send("remove", seat=aki.seat)
@@ -43,14 +39,9 @@ async def test_a_removed_player_who_comes_back_gets_their_seat_and_score(make_ro
     assert other["seat"] != aki.seat and not other["restored"]
 
 
-async def test_the_ranking_accounts_for_every_card_taken(make_room, clients):
-    code, token = await make_room(fields=["sociology"])  # three cards
-    host = await clients(code)
-    await host.hello("host", token)
-    aki, ben, chie = [await clients(code) for _ in range(3)]
-    for client, name in ((aki, "Aki"), (ben, "Ben"), (chie, "Chie")):
-        await client.join(name)
-    await host.send("start")
+async def test_the_ranking_accounts_for_every_card_taken(host_and):
+    code, host, (aki, ben, chie) = await host_and("Aki", "Ben", "Chie", fields=["sociology"])
+    await host.send("start")  # three cards
     await play_one_card(host, aki)
     await host.send("next")
     await play_one_card(host, ben)
