@@ -13,6 +13,7 @@ from games import cards
 from games.fonts import font_path
 from games.models import CARD_TEXTS, LANGS, ValueType
 from games.printing import CARD, expected_page_count
+from tests.conftest import require
 
 pytestmark = pytest.mark.django_db
 
@@ -67,8 +68,7 @@ def test_front_shows_the_name_in_the_chosen_language(deck):
 
 
 def test_the_printed_page_shows_cards(deck, tmp_path):
-    if not shutil.which("pdftoppm"):
-        pytest.skip("pdftoppm (poppler-utils) is not installed")
+    require(shutil.which("pdftoppm") is not None, "pdftoppm (poppler-utils)")
     out = tmp_path / "deck.pdf"
     call_command("print_deck", "--lang", "ja", "--out", str(out))
     subprocess.run(

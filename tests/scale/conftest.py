@@ -8,19 +8,25 @@ import asyncio
 import itertools
 import json
 import shutil
-import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.error import HTTPError
-from urllib.parse import urlsplit
 from urllib.request import urlopen
 
 import pytest
 
 from bench.game import create_rooms as bench_create_rooms
 from bench.servers import RedisProcess, free_port
-from tests.conftest import Server, make_server, postgres_bin, require, start_daphne
+from tests.conftest import (
+    POSTGRES_TEMPLATE,
+    Server,
+    createdb,
+    make_server,
+    postgres_bin,
+    require,
+    start_daphne,
+)
 
 # redis-py 8 reads with a 5 s socket timeout, channels_redis blocks 5 s in BZPOPMIN: give the
 # read more room (see tests/games/test_race_daphne.py).
@@ -29,16 +35,10 @@ _redis_dbs = itertools.count(1)
 
 
 def create_database(postgres_url: str, name: str) -> str:
-    """A new empty database on the session's PostgreSQL cluster; its URL."""
-    parts = urlsplit(postgres_url)
-    bindir = postgres_bin()
-    require(bindir is not None, "PostgreSQL (createdb)")
-    subprocess.run(
-        [str(bindir / "createdb"), "-h", parts.hostname, "-p", str(parts.port), "-U",
-         parts.username, name],
-        check=True, capture_output=True,
-    )  # fmt: skip
-    return parts._replace(path=f"/{name}").geturl()
+    """A new database on the session's PostgreSQL cluster, migrated and with the deck (a copy of
+    the session's template); its URL."""
+    require(postgres_bin() is not None, "PostgreSQL (createdb)")
+    return createdb(postgres_url, name, template=POSTGRES_TEMPLATE)
 
 
 @dataclass

@@ -10,8 +10,8 @@ from asgiref.sync import async_to_sync
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from games import services
-from games.consumers import MAX_MESSAGE_BYTES
+from games import rules, selectors, services
+from games.realtime.protocol import MAX_MESSAGE_BYTES
 from tests.games.conftest import Client
 
 TYPES = ["hello", "join", "sync", "ping", "take", "start", "next", "skip", "settings", "kick",
@@ -64,7 +64,7 @@ MESSAGES = st.one_of(
 
 def room_state(code: str) -> dict:
     """The host's snapshot, without the clock."""
-    data = services.snapshot(code=code, actor=services.Actor(services.HOST))
+    data = selectors.snapshot(code=code, actor=selectors.Actor(rules.HOST))
     data["room"].pop("next_in_ms", None)
     if data["turn"]:
         data["turn"].pop("elapsed_ms", None)
@@ -76,9 +76,9 @@ def room_state(code: str) -> dict:
 def reading_room(transactional_db, deck):
     """A room reading its first card, with one player: (code, player token)."""
     room = services.room_create(options={"lang": "en", "fields": ["economics"]})
-    seat = services.seat_join(code=room.code, nickname="Fuzz")
+    seat = services.seat_join(code=room.code, nickname="Fuzz").seat
     services.seat_join(code=room.code, nickname="Other")
-    services.room_start(code=room.code, actor=services.Actor(services.HOST))
+    services.room_start(code=room.code, actor=selectors.Actor(rules.HOST))
     return room.code, seat.token
 
 
