@@ -143,7 +143,6 @@ class RoomRelay:
                 log.warning("relay of room %s could not renew its group: %r", self.code, exc)
 
     async def _receive(self) -> None:
-        delay = RETRY_FIRST
         while True:
             try:
                 message = await self.layer.receive(self.channel)
@@ -151,11 +150,7 @@ class RoomRelay:
                 if self._stopping:
                     return
                 log.warning("relay of room %s lost the channel layer: %r", self.code, exc)
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, RETRY_MAX)
-                if await self._resubscribe():
-                    delay = RETRY_FIRST
-                    await self._resync()
+                await self._recover()
                 continue
             if message.get("type") == STOP:
                 return
@@ -163,6 +158,18 @@ class RoomRelay:
                 await self.deliver(Event.from_message(self.code, message))
             except Exception:  # one bad message must not end the room's relay
                 log.exception("relay failed in room %s", self.code)
+
+    async def _recover(self) -> None:
+        """Subscribe again (with back-off) before receiving again. Receiving on the old channel
+        first would block happily once Redis is back, on a channel its group no longer holds:
+        the room would stay silent on this process."""
+        delay = RETRY_FIRST
+        while not self._stopping:
+            await asyncio.sleep(delay)
+            if await self._resubscribe():
+                await self._resync()
+                return
+            delay = min(delay * 2, RETRY_MAX)
 
     async def _resubscribe(self) -> bool:
         """A new channel in the room's group (a restarted Redis forgot both); False: not yet."""
