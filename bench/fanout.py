@@ -6,7 +6,7 @@ import time
 
 import websockets
 
-from bench.stats import summary
+from bench.stats import quiet_collector, summary
 
 
 async def _connect_all(url: str, count: int) -> list:
@@ -38,20 +38,21 @@ async def relay_fanout(
     listeners = [asyncio.create_task(listen(ws)) for ws in sockets]
     latencies = []
     loop = asyncio.get_running_loop()
-    try:
-        for seq in range(samples + 5):
-            pending[seq] = clients
-            done[seq] = loop.create_future()
-            sent = time.perf_counter()
-            await sockets[0].send(json.dumps({"seq": seq}))
-            finished = await asyncio.wait_for(done[seq], 30)
-            if seq >= 5:  # the first few warm up the caches
-                latencies.append((finished - sent) * 1000)
-            await asyncio.sleep(0.01)
-    finally:
-        for task in listeners:
-            task.cancel()
-        await asyncio.gather(*(ws.close() for ws in sockets), return_exceptions=True)
+    with quiet_collector():
+        try:
+            for seq in range(samples + 5):
+                pending[seq] = clients
+                done[seq] = loop.create_future()
+                sent = time.perf_counter()
+                await sockets[0].send(json.dumps({"seq": seq}))
+                finished = await asyncio.wait_for(done[seq], 30)
+                if seq >= 5:  # the first few warm up the caches
+                    latencies.append((finished - sent) * 1000)
+                await asyncio.sleep(0.01)
+        finally:
+            for task in listeners:
+                task.cancel()
+            await asyncio.gather(*(ws.close() for ws in sockets), return_exceptions=True)
     if collect is not None:
         collect.extend(latencies)
     return summary(latencies)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import websockets
 
 from bench.servers import manage
-from bench.stats import summary
+from bench.stats import quiet_collector, summary
 
 ORIGIN = "http://127.0.0.1"
 
@@ -149,7 +149,8 @@ async def take_to_broadcast(
     for room in made:
         await seat_room(base_urls, room, players)
     try:
-        await asyncio.gather(*(play_room(room, cards, pace, rng) for room in made))
+        with quiet_collector():
+            await asyncio.gather(*(play_room(room, cards, pace, rng) for room in made))
     finally:
         await asyncio.gather(*(close_room(room) for room in made))
     samples = [latency for room in made for latency in room.latencies]

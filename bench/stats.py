@@ -1,6 +1,9 @@
 """Small statistics for benchmark samples (milliseconds)."""
 
+import gc
 import statistics
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 
 def percentile(samples: list[float], q: float) -> float:
@@ -30,3 +33,16 @@ def spread(values: list[float]) -> dict[str, float]:
         "min": min(values) if values else float("nan"),
         "max": max(values) if values else float("nan"),
     }
+
+
+@contextmanager
+def quiet_collector() -> Iterator[None]:
+    """Keep the load generator's own garbage-collector pauses out of what it measures: what it
+    holds while measuring (hundreds of sockets) is left out of full collections meanwhile.
+    The server is measured as it runs (karuta/startup.py freezes what it loads at start)."""
+    gc.collect()
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()

@@ -202,7 +202,7 @@ def snapshot(*, code: str, actor: Actor) -> dict:
         if rules.sees_answer(actor.role, actor.seat_id, room.reader_seat_id):
             data["turn"].update(answer(current, langs))
         data["you"]["locked"] = bool(actor.seat_id) and rules.is_locked_out(
-            room_settings(room).wrong_take, wrong_takes(current, actor.seat_id)
+            room_settings(room).wrong_take, wrong_takes(current.pk, actor.seat_id)
         )
     if current is not None and room.state in rules.BETWEEN_CARDS:
         # The yomifuda stays beside the card's back; its time limit is over.
@@ -214,9 +214,9 @@ def snapshot(*, code: str, actor: Actor) -> dict:
     return data
 
 
-def wrong_takes(read_card: BoardCard, seat_id: int) -> int:
-    """A seat's wrong takes while ``read_card`` was being read."""
-    return Take.objects.filter(read_card=read_card, seat_id=seat_id, correct=False).count()
+def wrong_takes(read_card_id: int, seat_id: int) -> int:
+    """A seat's wrong takes while the card ``read_card_id`` was being read."""
+    return Take.objects.filter(read_card_id=read_card_id, seat_id=seat_id, correct=False).count()
 
 
 def bonus_of(card: BoardCard) -> int:

@@ -330,7 +330,7 @@ def card_take(*, code: str, actor: Actor, card_id: int) -> Result:
             card_gone=on_board and bool(card.taken_by_id or card.timed_out),
             deadline_passed=rules.is_due(room.deadline, now),
             wrong_takes_this_card=(
-                wrong_takes(room.current_card, seat.pk)
+                wrong_takes(room.current_card_id, seat.pk)
                 if on_board and room.state == rules.READING and settings.wrong_take == rules.PENALTY
                 else 0
             ),

@@ -10,6 +10,7 @@ themselves.
 from __future__ import annotations
 
 import asyncio
+import gc
 import sys
 from collections.abc import Callable
 
@@ -29,6 +30,7 @@ class StartWithServer:
     def start(self) -> None:
         if not self.started:
             self.started = True
+            freeze_what_is_loaded()
             self.on_start()
 
     async def __call__(self, scope, receive, send):
@@ -42,3 +44,12 @@ class StartWithServer:
                     await send({"type": "lifespan.shutdown.complete"})
                     return
         return await self.app(scope, receive, send)
+
+
+def freeze_what_is_loaded() -> None:
+    """Leave everything loaded at start-up (Django, the app, the URLconf: most of a process's
+    objects) out of the garbage collector's full passes. A full pass over them paused a
+    500-player room's fan-out by about 90 ms now and then (make bench, 1 take in 50); what a
+    game allocates is still collected as usual."""
+    gc.collect()
+    gc.freeze()
