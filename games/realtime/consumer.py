@@ -187,6 +187,8 @@ class RoomConsumer(AsyncWebsocketConsumer):
         await self._deliver(event)
 
     async def resync(self) -> None:
+        if self.actor is None:  # not in yet: its own snapshot is on the way
+            return
         with translation.override(self.lang):
             self.held = [] if self.held is None else self.held
             try:
