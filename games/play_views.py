@@ -99,8 +99,9 @@ def page_config(request, room: Room, role: str, **extra) -> dict:
     }
 
 
-def _too_many_attempts() -> str:
-    return _("Too many attempts with unknown codes: please wait a few minutes.")
+def _error(code: str) -> str:
+    """The protocol registry's text for ``code``: the pages say what the socket says."""
+    return str(protocol.ERRORS[code])
 
 
 def _room_or_404(code: str, request=None) -> Room:
@@ -108,12 +109,12 @@ def _room_or_404(code: str, request=None) -> Room:
     # A 404 here tells a guesser that a code is free: these pages count failed lookups too.
     address = limits.client_address(request.META) if request is not None else None
     if address and limits.join_blocked(address):
-        raise PermissionDenied(_too_many_attempts())
+        raise PermissionDenied(_error("too_many_attempts"))
     room = Room.objects.filter(code=code).first()
     if room is None:
         if address:
             limits.join_failed(address)
-        raise Http404(_("There is no room with this code."))
+        raise Http404(_error("room_not_found"))
     return room
 
 
@@ -128,7 +129,7 @@ def create(request):
     try:
         room = services.room_create()
     except RuleError as err:  # no free code in 20 draws: say so, try again later
-        context = {"error": str(protocol.ERRORS[err.code])}
+        context = {"error": _error(err.code)}
         return render(request, "games/play/play.html", context, status=503)
     hosted = request.session.get(SESSION_KEY, {})
     hosted[room.code] = room.host_token
@@ -144,7 +145,7 @@ def join(request):
         return render(
             request,
             "games/play/play.html",
-            {"error": _too_many_attempts()},
+            {"error": _error("too_many_attempts")},
             status=429,
         )
     if not rules.is_code(code) or not Room.objects.filter(code=code).exists():
@@ -152,7 +153,7 @@ def join(request):
         return render(
             request,
             "games/play/play.html",
-            {"error": _("There is no room with this code."), "code": code},
+            {"error": _error("room_not_found"), "code": code},
             status=404,
         )
     return redirect("play_room", code=code)

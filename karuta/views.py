@@ -2,9 +2,12 @@
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
+
+from games.metrics import exposition
 
 
 @never_cache
@@ -37,10 +40,6 @@ LOOPBACK = {"127.0.0.1", "::1"}
 @never_cache
 def metrics(request):
     """Prometheus metrics, for a scraper on this machine or a staff user (docs/deploy.md)."""
-    from django.core.exceptions import PermissionDenied
-
-    from games.metrics import exposition
-
     staff = request.user.is_authenticated and request.user.is_staff
     if request.META.get("REMOTE_ADDR") not in LOOPBACK and not staff:
         raise PermissionDenied

@@ -45,6 +45,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
         self.held: list[Event] | None = None
         self.bucket = limits.TokenBucket()
         self.address = limits.client_address(self.scope)
+        self.dispatch = self.handlers()  # once per socket, not per message
         await self.accept()
         metrics.WEBSOCKETS.inc()
 
@@ -92,7 +93,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
         if fields.get("lang") in ("ja", "en"):
             self.lang = fields["lang"]
             translation.activate(self.lang)
-        await self.handlers()[kind](fields)
+        await self.dispatch[kind](fields)
 
     def handlers(self) -> dict[str, Callable[[dict], Awaitable[None]]]:
         return {

@@ -28,9 +28,7 @@ def inside_viewport(page, selector: str) -> bool:
 
 
 @pytest.mark.parametrize("lang", ["en", "ja"])
-def test_own_wrong_take_message_stays_and_the_read_text_stays_after_the_card(
-    browser, server, lang
-):
+def test_own_wrong_take_message_stays_and_the_read_text_stays_after_the_card(browser, server, lang):
     code, token = room_on_server(server, fields=["sociology"], lang=lang)
     base = f"{server.url}/{lang}/play/{code}"
     host = open_page(browser, f"{base}/host/", lang, 1366, 768)

@@ -77,7 +77,7 @@ async def test_error_frames_carry_the_text_a_person_reads_in_their_language(make
     assert (await ja.expect("error"))["message"].startswith("アプリ")
 
 
-async def test_state_of_helper_still_sees_version(game):  # noqa: F811
+async def test_the_snapshot_carries_its_version_and_an_event_moves_it_by_one(game):  # noqa: F811
     """The snapshot carries the version it was read at; an event moves it by one."""
     host, aki, ben = game
     before = await state_of(ben)
