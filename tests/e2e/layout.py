@@ -1,0 +1,176 @@
+"""Measuring a page as a person sees it: what overflows, what is outside the screen, how large
+the type is. Shared by the layout tests of every screen (tests/e2e/test_*_layout.py).
+
+Rooms in a given state are made in the live server's database by ``seed_room`` (the services,
+run by ``manage.py shell``): a page opened afterwards gets them in its snapshot.
+"""
+
+from __future__ import annotations
+
+import json
+
+PHONE = (390, 844)
+SMALL_PHONE = (360, 740)
+PHONE_LANDSCAPE = (844, 390)
+LAPTOP = (1366, 768)
+PROJECTOR = (1920, 1080)
+SIZES = {"phone": PHONE, "landscape": PHONE_LANDSCAPE, "laptop": LAPTOP, "projector": PROJECTOR}
+
+# Names chosen to be long: they wrap, overflow and push layouts the way a real class's do.
+NICKNAMES = [
+    "Aiko", "Bartholomew", "Chen Wei", "Dagmar", "Eleanor", "Fumiko", "Gustavo", "Hiroshi",
+    "Ingrid", "Jean-Baptiste", "Kenji", "Leonora", "Mei", "Nikolai", "Olufemi", "Priya",
+    "Quentin", "Rosalind", "Satoshi", "Tatiana", "Umberto", "Valentina", "Wilhelmina", "Xiadani",
+    "Yusuke", "Zofia", "たかはしゆうと", "さくら", "わたなべ", "こばやしはると", "Ana", "Björn",
+    "Camille", "Dmitri", "Esperanza", "Friedrich", "Giovanni", "Hana", "Ivo", "Jonas",
+]  # fmt: skip
+
+
+def open_page(browser, url: str, lang: str, size: tuple[int, int], storage: dict | None = None):
+    """A new tab of ``size`` in a browser speaking ``lang``; ``storage`` is put in its
+    localStorage before the page's scripts run (a seat or host token)."""
+    width, height = size
+    context = browser.new_context(viewport={"width": width, "height": height}, locale=lang)
+    if storage:
+        context.add_init_script(
+            "for (const [k, v] of Object.entries(" + json.dumps(storage) + "))"
+            " localStorage.setItem(k, v);"
+        )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(url)
+    return page
+
+
+def horizontal_scroll(page) -> int:
+    """How many pixels the page is wider than its screen (0: no horizontal scroll)."""
+    return page.evaluate(
+        "() => Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)"
+        " - document.documentElement.clientWidth"
+    )
+
+
+def overflowing(page, selector: str) -> list[str]:
+    """The text of each visible element matching ``selector`` whose content is wider or taller
+    than its box (scrollWidth > clientWidth), or which sticks out of its nearest card
+    (``.torifuda``) if it is in one."""
+    return page.evaluate(
+        """selector => [...document.querySelectorAll(selector)].filter(node => {
+            const box = node.getBoundingClientRect();
+            if (!box.width || !box.height) return false;
+            if (node.scrollWidth > node.clientWidth + 1) return true;
+            const card = node.closest('.torifuda');
+            if (!card || card === node) return false;
+            const outer = card.getBoundingClientRect();
+            return box.left < outer.left - 1 || box.right > outer.right + 1
+                || box.top < outer.top - 1 || box.bottom > outer.bottom + 1;
+        }).map(node => node.textContent.trim())""",
+        selector,
+    )
+
+
+def outside_viewport(page, selector: str) -> list[str]:
+    """Visible elements matching ``selector`` not wholly inside the screen as it is now."""
+    return page.evaluate(
+        """selector => [...document.querySelectorAll(selector)].filter(node => {
+            const r = node.getBoundingClientRect();
+            if (!r.width || !r.height) return false;
+            return r.top < -1 || r.left < -1 || r.bottom > innerHeight + 1
+                || r.right > innerWidth + 1;
+        }).map(node => node.textContent.trim() || node.outerHTML.slice(0, 80))""",
+        selector,
+    )
+
+
+def visible_count(page, selector: str) -> int:
+    """How many elements matching ``selector`` are rendered with a size (not hidden)."""
+    return page.evaluate(
+        """selector => [...document.querySelectorAll(selector)].filter(node => {
+            const r = node.getBoundingClientRect(); return r.width > 0 && r.height > 0;
+        }).length""",
+        selector,
+    )
+
+
+def font_sizes(page, selector: str) -> list[float]:
+    """The computed font size in px of each visible element matching ``selector``."""
+    return page.evaluate(
+        """selector => [...document.querySelectorAll(selector)].filter(node => {
+            const r = node.getBoundingClientRect(); return r.width > 0 && r.height > 0;
+        }).map(node => parseFloat(getComputedStyle(node).fontSize))""",
+        selector,
+    )
+
+
+def min_font(page, selector: str) -> float:
+    sizes = font_sizes(page, selector)
+    assert sizes, f"nothing visible matches {selector}"
+    return min(sizes)
+
+
+def box(page, selector: str) -> dict:
+    """The first match's bounding box: x, y, width, height, bottom, right."""
+    return page.locator(selector).first.evaluate(
+        "node => { const r = node.getBoundingClientRect();"
+        " return {x: r.x, y: r.y, width: r.width, height: r.height,"
+        " bottom: r.bottom, right: r.right}; }"
+    )
+
+
+SEED = """
+import json, random
+from games import services, rules
+from games.models import Room
+from games.selectors import Actor
+opts = json.loads({options!r})
+room = services.room_create(options=opts)
+host = Actor(rules.HOST)
+tokens = {{}}
+for name in json.loads({names!r}):
+    joined = services.seat_join(code=room.code, nickname=name)
+    tokens[name] = joined.seat.token
+stage = {stage!r}
+if stage != "lobby":
+    services.room_start(code=room.code, actor=host, rng=random.Random(7))
+    seats = list(room.seats.filter(status=rules.ACTIVE).order_by("pk"))
+    takes = {takes} if stage != "finished" else 10**6
+    n = 0
+    while n < takes:
+        room.refresh_from_db()
+        if room.state == rules.FINISHED:
+            break
+        if room.state != rules.READING:
+            services.room_next(code=room.code, actor=host)
+            continue
+        seat = seats[(n * 7) % len(seats)]
+        services.card_take(code=room.code, actor=Actor(rules.PLAYER, seat.pk),
+                           card_id=room.current_card_id)
+        n += 1
+    room.refresh_from_db()
+    if stage == "reading" and room.state != rules.READING:
+        services.room_next(code=room.code, actor=host)
+print("SEEDED", json.dumps({{"code": room.code, "host": room.host_token, "seats": tokens}}))
+"""
+
+
+def seed_room(server, players: int = 40, stage: str = "lobby", takes: int = 0, **options):
+    """A room in the live server's database with ``players`` seated (long, mixed names):
+    stage "lobby"; "reading" (``takes`` cards taken, then a card being read); "taken"
+    (just after ``takes`` takes); or "finished" (every card taken, players taking in turn).
+    Returns {"code", "host": host token, "seats": {nickname: seat token}}."""
+    names = (NICKNAMES * (players // len(NICKNAMES) + 1))[:players]
+    names = [n if i < len(NICKNAMES) else f"{n}{i}" for i, n in enumerate(names)]
+    script = SEED.format(
+        options=json.dumps(options), names=json.dumps(names), stage=stage, takes=takes
+    )
+    out = server.manage("shell", "-c", script)
+    line = next(line for line in out.splitlines() if line.startswith("SEEDED "))
+    return json.loads(line.removeprefix("SEEDED "))
+
+
+def host_storage(room: dict) -> dict:
+    return {f"vk-host-{room['code']}": room["host"]}
+
+
+def seat_storage(room: dict, nickname: str) -> dict:
+    return {f"vk-seat-{room['code']}": room["seats"][nickname]}
