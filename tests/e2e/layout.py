@@ -174,3 +174,15 @@ def host_storage(room: dict) -> dict:
 
 def seat_storage(room: dict, nickname: str) -> dict:
     return {f"vk-seat-{room['code']}": room["seats"][nickname]}
+
+
+def read_card_id(server, code: str) -> int:
+    """The board card being read in the live server's room ``code`` (its ``data-id``)."""
+    out = server.manage(
+        "shell",
+        "-c",
+        "from games.models import Room;"
+        f"print('READ', Room.objects.get(code={code!r}).current_card_id)",
+    )
+    line = next(line for line in out.splitlines() if line.startswith("READ "))
+    return int(line.split()[1])

@@ -61,6 +61,7 @@ export function readingSnapshot({ role = "player", seat = 11, answer = false, ve
       text: TEXT,
       elapsed_ms: 1200,
       remaining_ms: null,
+      wrong: [],
       ...(answer ? { answer: ANSWER } : {}),
     },
     result: null,
@@ -87,6 +88,7 @@ export const taken = (version, over = {}) => ({
 export const otetsuki = (version, over = {}) => ({
   type: "otetsuki",
   version,
+  take: 90 + version,
   seat: 12,
   nickname: "Ben",
   card: 1,

@@ -15,7 +15,7 @@ describe("versions", () => {
   it("applies the next version and takes it", () => {
     const state = fromSnapshot(readingSnapshot(), "player", NOW);
     const result = apply(state, otetsuki(6), NOW);
-    assert.equal(result.redraw, "scores");
+    assert.equal(result.redraw, "all");
     assert.equal(state.version, 6);
     assert.equal(state.players.get(12).score, -1);
   });
@@ -72,7 +72,7 @@ describe("versions", () => {
     apply(state, taken(7), NOW); // a gap: syncing
     const reply = apply(state, WRONG_LOCKED, NOW);
     assert.equal(state.you.locked, true);
-    assert.deepEqual(toasts(reply).map((e) => e.key), ["wrong_locked"]);
+    assert.equal(reply.redraw, "all");
     assert.deepEqual(apply(state, { type: "pong" }, NOW), NONE);
   });
 
@@ -226,48 +226,61 @@ describe("locked", () => {
   }
 });
 
-describe("toasts", () => {
-  it("otetsuki is shown to the others, by name and card", () => {
+describe("wrong takes", () => {
+  const BEN = { take: 96, seat: 12, nickname: "Ben", card: 1, name: { ja: "Value 1(ja)", en: "Value 1" } };
+
+  it("stay on every screen until the next card, by name and card, and no toast", () => {
     for (const role of ["host", "screen", "player"]) {
       const seat = role === "player" ? 11 : null;
       const state = fromSnapshot(readingSnapshot({ role, seat }), role, NOW);
-      const [toast] = toasts(apply(state, otetsuki(6), NOW));
-      assert.deepEqual(toast, {
-        kind: "toast",
-        key: "otetsuki",
-        params: { name: "Ben", card: { ja: "Value 1(ja)", en: "Value 1" } },
-        tone: "otetsuki",
-      });
+      const result = apply(state, otetsuki(6), NOW);
+      assert.deepEqual(toasts(result), []);
+      assert.equal(result.redraw, "all");
+      assert.deepEqual(state.turn.wrong, [BEN]);
+      apply(state, taken(7), NOW); // the card's back: still shown beside it
+      assert.deepEqual(state.turn.wrong, [BEN]);
+      apply(state, reading(8), NOW);
+      assert.deepEqual(state.turn.wrong, []);
     }
   });
 
-  it("otetsuki in discuss mode is a talking point", () => {
+  it("in discuss mode are kept the same (the page words them as talking points)", () => {
     const state = fromSnapshot(readingSnapshot(), "screen", NOW);
-    const [toast] = toasts(apply(state, otetsuki(6, { mode: "discuss" }), NOW));
-    assert.equal(toast.key, "otetsuki_discuss");
+    apply(state, otetsuki(6, { mode: "discuss", locked: false, points: 0, score: 0 }), NOW);
+    assert.deepEqual(state.turn.wrong, [BEN]);
   });
 
-  it("the taker's own otetsuki is not shown: its take_result was", () => {
+  it("are the taker's own line, its take_result only locking at once", () => {
     const state = fromSnapshot(readingSnapshot({ seat: 12 }), "player", NOW);
-    apply(state, WRONG_LOCKED, NOW);
-    assert.deepEqual(toasts(apply(state, otetsuki(6), NOW)), []);
+    assert.deepEqual(toasts(apply(state, WRONG_LOCKED, NOW)), []);
+    assert.equal(state.you.locked, true);
+    apply(state, otetsuki(6), NOW);
+    assert.deepEqual(state.turn.wrong, [BEN]);
   });
 
-  it("otetsuki in mode off is shown to nobody, but counts", () => {
+  it("in mode off are the taker's alone, but count for everyone", () => {
     for (const role of ["host", "screen", "player"]) {
       const snapshot = readingSnapshot({ role, seat: role === "player" ? 11 : null });
       const state = fromSnapshot(snapshot, role, NOW);
       const off = otetsuki(6, { mode: "off", points: 0, score: 0, locked: false });
       const result = apply(state, off, NOW);
       assert.deepEqual(result.effects, []);
+      assert.deepEqual(state.turn.wrong, []);
       assert.equal(state.players.get(12).wrong, 1);
     }
+    const taker = fromSnapshot(readingSnapshot({ seat: 12 }), "player", NOW);
+    apply(taker, otetsuki(6, { mode: "off", points: 0, score: 0, locked: false }), NOW);
+    assert.deepEqual(taker.turn.wrong, [BEN]);
   });
+});
 
-  it("a take won is the taker's", () => {
+describe("toasts", () => {
+  it("a take won is said by the taken event that follows, not by a toast", () => {
     const state = fromSnapshot(readingSnapshot(), "player", NOW);
     const result = apply(state, { type: "take_result", card: 2, outcome: "won", bonus: 0 }, NOW);
-    assert.deepEqual(result.effects, [{ kind: "toast", key: "you_won", params: {}, tone: "won" }]);
+    assert.deepEqual(result, NONE);
+    apply(state, taken(6), NOW);
+    assert.equal(state.result.by, state.seatId);
   });
 
   it("an error shows the server's translated text, else a generic line with the detail", () => {

@@ -1,5 +1,5 @@
 // A player's phone or laptop: join with a nickname, then take cards by tapping them.
-import { cards, config, el, points, redraw, room, setupSound, start, t } from "./room.js";
+import { cards, config, el, points, redraw, remindLocked, room, setupSound, start, t } from "./room.js";
 
 const $ = (id) => document.getElementById(id);
 const KEY = `vk-seat-${config.code}`;
@@ -17,7 +17,11 @@ const page = {
     else watch(connection);
   },
   onTake(id) {
-    if (room.you.role !== "player" || room.state !== "reading" || room.you.locked) return;
+    if (room.you.locked && room.state === "reading") {
+      remindLocked(); // a tap while sitting the card out is answered, not ignored
+      return;
+    }
+    if (room.you.role !== "player" || room.state !== "reading") return;
     if (room.you.seat && room.reader === room.you.seat.id) return;
     conn.send({ type: "take", card: id });
   },
@@ -56,11 +60,12 @@ const page = {
     const waiting = $("waiting");
     let text = "";
     if (isReader && room.state !== "finished") text = t("you_reader");
+    else if (room.state === "finished" && !me) text = t("game_over_watch");
     else if (room.state === "lobby") text = t("waiting_start");
     else if ((room.state === "taken" || room.state === "timeout") && !room.nextAt)
       text = t("waiting_next");
     waiting.textContent = text;
-    waiting.hidden = !text || !me;
+    waiting.hidden = !text || (!me && room.state !== "finished");
     document.body.classList.toggle("is-reader", Boolean(isReader));
     if (isReader) {
       const next = $("reader-next") || makeNextButton();

@@ -18,6 +18,14 @@ export function t(key, params = {}) {
 /** "1 pt" / "3 pts", "1 card" / "2 cards" (Japanese has one form for both). */
 export const points = (count) => t(count === 1 ? "pts_one" : "pts", { count });
 export const cards = (count) => t(count === 1 ? "cards_one" : "cards", { count });
+export const playersText = (count) => t(count === 1 ? "players_one" : "players", { count });
+
+/** "You placed 3rd of 40" / "40人中3位": the page's ordinal form (en: 1st, 2nd, 3rd, 4th). */
+export function placedText(rank, count) {
+  const form = new Intl.PluralRules(config.lang, { type: "ordinal" }).select(rank);
+  const key = S[`placed_${form}`] ? `placed_${form}` : "placed_other";
+  return t(key, { rank, count });
+}
 
 function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
@@ -86,6 +94,8 @@ function markCard(id) {
   node.classList.toggle("gone", card.gone);
   if (card.gone && node.tagName === "BUTTON") node.disabled = true;
   node.classList.toggle("locked", !card.gone && room.you.locked && room.state === "reading");
+  // Taken by mistake this card: marked on every screen that was told, until the next card.
+  node.classList.toggle("mistaken", Boolean(room.turn?.wrong?.some((w) => w.card === id)));
   const taker = card.taken_by ? room.players.get(card.taken_by) : null;
   node.querySelector(".taker")?.remove();
   if (card.gone) node.append(el("span", { class: "taker", text: taker ? taker.nickname : "—" }));
@@ -108,10 +118,22 @@ function revealedText(lang, text) {
   if (!turn || turn.answer || room.state !== "reading") return text;
   const elapsed = turn.elapsedMs + (Date.now() - turn.receivedAt);
   if (room.settings.reveal === "delayed") {
-    return elapsed >= (room.settings.reveal_delay || 0) * 1000 ? text : "";
+    const wait = (room.settings.reveal_delay || 0) * 1000 - elapsed;
+    // Before the text: say when it comes, so an empty box is not taken for a fault.
+    return wait <= 0 ? text : t("reveal_in", { seconds: Math.ceil(wait / 1000) });
   }
   const shown = Math.floor((elapsed / 1000) * (READ_SPEED[lang] || 12));
   return shown >= text.length ? text : `${text.slice(0, shown)}…`;
+}
+
+/** True while the delayed read text is not shown yet (the box holds the "appears in" hint). */
+function waitingForText() {
+  const turn = room.turn;
+  if (!turn || turn.answer || room.state !== "reading" || room.settings.reveal !== "delayed") {
+    return false;
+  }
+  const elapsed = turn.elapsedMs + (Date.now() - turn.receivedAt);
+  return elapsed < (room.settings.reveal_delay || 0) * 1000;
 }
 
 function drawReading() {
@@ -128,6 +150,7 @@ function drawReading() {
       nameNode(turn.answer.name));
   }
   const textBox = $("read-text");
+  textBox.classList.toggle("waiting", waitingForText());
   textBox.replaceChildren(
     ...langsOf(turn.text).map((lang) =>
       el("p", { lang, "data-lang": lang, text: revealedText(lang, turn.text[lang]) }),
@@ -140,6 +163,7 @@ function tick() {
   if (timer) timer.textContent = remainingText();
   const turn = room.turn;
   if (turn && room.state === "reading" && !turn.answer) {
+    $("read-text")?.classList.toggle("waiting", waitingForText());
     for (const p of document.querySelectorAll("#read-text p")) {
       p.textContent = revealedText(p.dataset.lang, turn.text[p.dataset.lang]);
     }
@@ -168,6 +192,55 @@ function drawResult() {
   box.replaceChildren(...parts, back);
 }
 
+/** The room's wrong takes of this card, until the next one: who took which card (or, in
+ * discuss mode, the question to talk about). The taker's own is on its own line (#mine). */
+function drawNotices() {
+  const list = $("notices");
+  if (!list) return;
+  const turn = room.turn;
+  const shown = turn && (room.state === "reading" || room.state === "taken" || room.state === "timeout");
+  const others = shown ? turn.wrong.filter((w) => w.seat !== room.seatId) : [];
+  const discuss = room.settings.wrong_take === "discuss";
+  list.replaceChildren(...others.map((w) => el("li", {
+    class: `notice ${discuss ? "discuss" : "otetsuki"}`,
+    "data-card": w.card,
+    text: t(discuss ? "otetsuki_discuss" : "otetsuki", { name: w.nickname, card: plainName(w.name) }),
+  })));
+  list.hidden = others.length === 0;
+}
+
+/** This player's own result for the card, until the next one. */
+function drawMine() {
+  const line = $("mine");
+  if (!line) return;
+  const me = room.seatId;
+  const turn = room.turn;
+  let key = null;
+  let tone = "";
+  if (me != null && turn && room.state !== "finished") {
+    const mine = turn.wrong.filter((w) => w.seat === me);
+    if (room.result?.by === me) [key, tone] = ["you_won", "won"];
+    else if (mine.length && room.settings.wrong_take === "penalty") [key, tone] = ["wrong_locked", "locked"];
+    else if (mine.length) [key, tone] = ["wrong", "wrong"];
+    if (key === "wrong" || key === "wrong_locked") {
+      const last = mine[mine.length - 1];
+      line.replaceChildren(el("strong", { text: t(key) }), " ",
+        el("span", { class: "card", text: plainName(last.name) }));
+    } else if (key) line.textContent = t(key);
+  }
+  line.hidden = !key;
+  line.className = `mine ${tone}`;
+}
+
+/** A locked player tapped a card: say again why nothing happens (the line pulses). */
+export function remindLocked() {
+  const line = $("mine");
+  if (!line || line.hidden) return;
+  line.classList.remove("pulse");
+  void line.offsetWidth; // restart the animation
+  line.classList.add("pulse");
+}
+
 function textBlock(byLang) {
   return el("div", { class: "text" },
     ...langsOf(byLang).map((lang, i) => el("p", { lang, class: i ? "sub" : "", text: byLang[lang] })));
@@ -182,7 +255,7 @@ export function sortedPlayers() {
 export function drawScores(limit = Infinity, extra = null) {
   const list = $("scores");
   const count = $("player-count");
-  if (count) count.textContent = t("players", { count: room.players.size });
+  if (count) count.textContent = playersText(room.players.size);
   if (!list) return;
   const players = sortedPlayers().slice(0, limit);
   list.replaceChildren(
@@ -192,11 +265,18 @@ export function drawScores(limit = Infinity, extra = null) {
         el("span", { class: "pts", text: points(p.score) }),
         el("span", { class: "cards", text: cards(p.cards) }));
       if (p.id === room.reader) item.classList.add("is-reader");
+      if (p.id === room.seatId) markYou(item);
       if (extra) extra(item, p);
       return item;
     }),
   );
   if (!players.length) list.replaceChildren(el("li", { class: "empty", text: t("nobody_yet") }));
+}
+
+/** This tab's own row in a ranking: highlighted, with "(you)" after the name. */
+function markYou(item) {
+  item.classList.add("you");
+  item.querySelector(".nick")?.append(el("span", { class: "you-tag", text: ` ${t("you_tag")}` }));
 }
 
 function drawReader() {
@@ -222,6 +302,13 @@ function drawRanking() {
         el("ul", { class: "hand" }, ...row.hand.map((card) =>
           el("li", { style: `--field: ${card.color}` }, nameNode(card.name)))))),
   );
+  const own = room.ranking.find((row) => row.id === room.seatId);
+  if (own) markYou($("ranking-list").querySelector(`[data-seat="${own.id}"]`));
+  const placed = $("placed");
+  if (placed) {
+    placed.hidden = !own;
+    if (own) placed.textContent = placedText(own.rank, room.ranking.length);
+  }
   if (config.survey_url) {
     $("survey").hidden = false;
     $("survey-link").href = config.survey_url;
@@ -279,7 +366,8 @@ export function start(page) {
     onOpen: () => page.hello(conn),
     onStatus: (what, code) => {
       if (!status) return;
-      status.hidden = what === "open";
+      // Closed for good (removed, kicked): the page says why; nothing is connecting any more.
+      status.hidden = what === "open" || what === "closed";
       status.textContent = t(what === "retry" ? "reconnecting" : "connecting");
       if (what === "closed" && code) page.closed?.(code);
     },
@@ -314,6 +402,8 @@ export function redraw(page, what = "all", event = null) {
     drawBoard(page.onTake);
     drawReading();
     drawResult();
+    drawNotices();
+    drawMine();
     drawReader();
     drawRanking();
     sound.draw?.();

@@ -16,7 +16,7 @@ export function initial(role) {
     players: new Map(),
     board: new Map(),
     order: [],
-    turn: null, // {index, total, text, answer, elapsedMs, receivedAt, deadline}
+    turn: null, // {index, total, text, answer, wrong, elapsedMs, receivedAt, deadline}
     result: null,
     ranking: null,
     nextAt: null,
@@ -106,6 +106,9 @@ function makeTurn(m, now) {
     total: m.total,
     text: m.text,
     answer: m.answer ?? null,
+    // The wrong takes of this card this tab may see ({take, seat, nickname, card, name}): everyone's
+    // in modes penalty and discuss, only its own in mode off. They stay until the next card.
+    wrong: (m.wrong ?? []).map((w) => ({ ...w })),
     elapsedMs: m.elapsed_ms ?? 0,
     receivedAt: now,
     deadline: m.remaining_ms == null ? null : now + m.remaining_ms,
@@ -204,23 +207,21 @@ const HANDLERS = {
     return "all";
   },
 
-  otetsuki(state, m, now, effects) {
+  otetsuki(state, m) {
     const player = state.players.get(m.seat);
     if (player) Object.assign(player, { score: m.score, wrong: m.wrong });
     const own = isOwnSeat(state, m.seat);
-    const locks = own && m.locked && !state.you.locked;
     if (own && m.locked) state.you.locked = true;
-    // Mode "off": only the taker is told, by its take_result; the taker's own tab has that
-    // reply already and must not see it replaced by the third-person line.
-    if (m.mode !== "off" && !own) {
-      effects.push({
-        kind: "toast",
-        key: m.mode === "discuss" ? "otetsuki_discuss" : "otetsuki",
-        params: { name: m.nickname, card: m.name },
-        tone: "otetsuki",
-      });
+    // Mode "off": only the taker is told. Otherwise the whole room sees who took which card
+    // until the next card is read (a talking point in mode "discuss").
+    if (state.turn && (own || m.mode !== "off")) {
+      const { take, seat, nickname, card, name } = m;
+      if (!state.turn.wrong.some((w) => w.take === take)) {
+        state.turn.wrong.push({ take, seat, nickname, card, name });
+      }
+      return "all";
     }
-    return locks ? "all" : "scores";
+    return "scores";
   },
 
   finished(state, m) {
@@ -234,14 +235,15 @@ const HANDLERS = {
   },
 
   take_result(state, m, now, effects) {
-    if (m.outcome === "won") {
-      effects.push({ kind: "toast", key: "you_won", params: {}, tone: "won" });
-      return null;
+    // Won: the `taken` event that follows says so on this tab until the next card.
+    if (m.outcome === "won") return null;
+    // A wrong take: the otetsuki event that follows puts it on this tab's screen until the
+    // next card (the `mine` line); here only the lock-out, at once.
+    if (m.locked && !state.you.locked) {
+      state.you.locked = true;
+      return "all";
     }
-    if (m.locked) state.you.locked = true;
-    const key = m.locked ? "wrong_locked" : "wrong";
-    effects.push({ kind: "toast", key, params: {}, tone: "wrong" });
-    return m.locked ? "all" : null;
+    return null;
   },
 
   error(state, m, now, effects) {
@@ -267,6 +269,7 @@ export function toSnapshot(state) {
     total: state.turn.total,
     text: copy(state.turn.text),
     remaining_ms: state.turn.deadline != null,
+    wrong: copy(state.turn.wrong),
     ...(state.turn.answer ? { answer: copy(state.turn.answer) } : {}),
   };
   return {
