@@ -173,7 +173,12 @@ class Server:
                 self.process.terminate()
             else:
                 self.process.send_signal(sig)
-            self.process.wait(timeout=10)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                # daphne waits for its open sockets' handlers on SIGTERM; a test is over.
+                self.process.kill()
+                self.process.wait(timeout=10)
 
     def start(self) -> None:
         self.process = start_daphne(self.env, self.port)
