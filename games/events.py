@@ -14,7 +14,8 @@ caller outside the database thread (games/realtime/publish.py). A caller that co
 (a management command, a view) publishes on commit, synchronously.
 
 Every event goes to every tab of the room. ``secret`` (the answer) is added for the host and
-the reader. See docs/protocol.md for each event's fields.
+the reader; ``personal`` texts (``moved``: each tab's own token) replace the public text for the
+one tab they name. See docs/protocol.md for each event's fields.
 """
 
 from __future__ import annotations
@@ -48,6 +49,9 @@ class Event:
     # A seat whose sockets are closed once they got the event (kicked or removed), and how.
     close_seat: int | None = None
     close_code: int | None = None
+    # Texts for one tab only, by audience key ("host", "seat:<id>"): a seat's or the host's
+    # own token (``moved``). They take precedence over ``public`` and ``private``.
+    personal: dict[str, str] | None = None
 
     def message(self) -> dict:
         """The channel-layer message (channels wants a dict with a ``type``)."""
@@ -60,17 +64,32 @@ class Event:
             "reader": self.reader,
             "close_seat": self.close_seat,
             "close_code": self.close_code,
+            "personal": self.personal,
         }
 
     @classmethod
     def from_message(cls, room: str, message: dict) -> Event:
-        fields = ("kind", "version", "public", "private", "reader", "close_seat", "close_code")
+        fields = ("kind", "version", "public", "private", "reader", "close_seat", "close_code",
+                  "personal")  # fmt: skip
         return cls(room, **{name: message.get(name) for name in fields})
 
     def text_for(self, role: str, seat: int | None) -> str:
+        if self.personal:
+            own = self.personal.get(audience_key(role, seat) or "")
+            if own is not None:
+                return own
         if self.private is not None and rules.sees_answer(role, seat, self.reader):
             return self.private
         return self.public
+
+
+def audience_key(role: str, seat: int | None) -> str | None:
+    """The key of a tab's personal texts: the host's, or a seat's (a screen has none)."""
+    if role == rules.HOST:
+        return "host"
+    if role == rules.PLAYER and seat is not None:
+        return f"seat:{seat}"
+    return None
 
 
 def _encode(data: dict) -> str:
@@ -97,7 +116,15 @@ def _next_version(room: Room) -> tuple[int, int | None]:
     return version, reader
 
 
-def emit(room: Room, kind: str, data: dict, *, secret: dict | None = None, **close) -> Event:
+def emit(
+    room: Room,
+    kind: str,
+    data: dict,
+    *,
+    secret: dict | None = None,
+    personal: dict[str, dict] | None = None,
+    **close,
+) -> Event:
     version, reader = _next_version(room)
     public = {"type": kind, "version": version, **data}
     event = Event(
@@ -107,6 +134,9 @@ def emit(room: Room, kind: str, data: dict, *, secret: dict | None = None, **clo
         public=_encode(public),
         private=_encode({**public, **secret}) if secret else None,
         reader=reader,
+        personal={key: _encode({**public, **own}) for key, own in personal.items()}
+        if personal
+        else None,
         **close,
     )
     transaction.on_commit(partial(_queue, event))
@@ -227,3 +257,11 @@ def timed_out(room: Room, card: BoardCard, *, next_at, now) -> Event:
 
 def finished(room: Room) -> Event:
     return emit(room, "finished", {"ranking": selectors.final_ranking(room)})
+
+
+def moved(room: Room, to: Room, seat_tokens: dict[int, str]) -> Event:
+    """Everyone moves to the room ``to`` ("play again"): each seat gets its new seat's token,
+    the host the new room's host token, each privately (``seat_tokens``: old seat → token)."""
+    personal = {"host": {"token": to.host_token}}
+    personal.update({f"seat:{seat}": {"token": token} for seat, token in seat_tokens.items()})
+    return emit(room, "moved", {"code": to.code}, personal=personal)

@@ -203,6 +203,11 @@ class Room(models.Model):
     deadline = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    # "Play again with the same players": the room everyone moved to (tabs that come back to
+    # this room later are sent on to it).
+    next_room = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -236,6 +241,10 @@ class Seat(models.Model):
     wrong_takes = models.PositiveSmallIntegerField(_("wrong takes"), default=0)
     kicked_until = models.DateTimeField(null=True, blank=True)
     joined_at = models.DateTimeField(auto_now_add=True)
+    # The seat this one continues after "play again": its player's tab claims this seat.
+    previous = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["joined_at", "id"]

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST, require_safe
 
-from games import limits, rules, services
+from games import limits, rules, selectors, services
 from games.models import Field, Room
 from games.qr import qr_svg
 from games.realtime import protocol
@@ -78,6 +78,27 @@ def play_strings() -> dict[str, str]:
         "your_score": _("{name}: {points}, {cards}"),
         "nobody_yet": _("Nobody has joined yet."),
         "confirm_kick": _("Kick {name}? They cannot rejoin for ten minutes."),
+        "confirm_kick_title": _("Kick {name}?"),
+        "confirm_kick_text": _(
+            "They leave the game now and cannot join this room again for ten minutes."
+        ),
+        "confirm_remove_title": _("Remove {name}?"),
+        "confirm_remove_text": _(
+            "They leave the game now. They can join again, and get their seat back with "
+            "the same score."
+        ),
+        "remove_hint": _("can join again, same score"),
+        "kick_hint": _("cannot rejoin for 10 minutes"),
+        "player_menu": _("Actions for {name}"),
+        "no_match": _("No player matches “{text}”."),
+        "shown_of": _("{shown} of {count} shown"),
+        "time_hint": _(
+            "Limits under {seconds} s are off: the longest text of these cards takes "
+            "{seconds} s to appear at reading pace."
+        ),
+        "time_raised": _("Time limit raised to {seconds} s: the text takes longer to appear."),
+        "start_waiting": _("Waiting for a player to join"),
+        "moving": _("Moving to the new room…"),
         "error": _("Something went wrong: {detail}"),
         "next": _("Next card"),
         "join_again": _("Join again"),
@@ -125,9 +146,10 @@ def play(request):
 
 @require_POST
 def create(request):
-    """One click: a room with default settings; the host adjusts them in the lobby."""
+    """One click: a room with default settings, its cards in the page's language; the host
+    adjusts them in the lobby."""
     try:
-        room = services.room_create()
+        room = services.room_create(lang=translation.get_language()[:2])
     except RuleError as err:  # no free code in 20 draws: say so, try again later
         context = {"error": _error(err.code)}
         return render(request, "games/play/play.html", context, status=503)
@@ -172,13 +194,22 @@ def room(request, code: str):
 @require_safe
 def host(request, code: str):
     room = _room_or_404(code, request)
-    token = request.session.get(SESSION_KEY, {}).get(room.code)
-    context = {
-        "room": room,
-        "config": page_config(request, room, rules.HOST, token=token),
-        "fields": Field.objects.all(),
-        "rules": rules,
-    }
+    hosted = request.session.get(SESSION_KEY, {})
+    token = hosted.get(room.code)
+    if token is None:
+        # "Play again": the host of the room this one follows is this one's host too.
+        token = selectors.hosted_by_succession(room, hosted)
+        if token is not None:
+            request.session[SESSION_KEY] = {**hosted, room.code: token}
+    config = page_config(
+        request,
+        room,
+        rules.HOST,
+        token=token,
+        read_seconds=selectors.read_seconds_by_field(),
+        time_limits=list(rules.TIME_LIMITS),
+    )
+    context = {"room": room, "config": config, "fields": Field.objects.all(), "rules": rules}
     return render(request, "games/play/host.html", context)
 
 

@@ -12,6 +12,7 @@ States::
 
 from __future__ import annotations
 
+import math
 import random
 import re
 import unicodedata
@@ -158,6 +159,56 @@ def settings_from(data: Mapping, base: Settings | None = None) -> Settings:
     )
 
 
+# --- time limits ------------------------------------------------------------------------
+# A time limit shorter than the read text takes to appear would time a card out before it was
+# read. The limit is checked against the text (the alternative, a reveal pace that speeds up to
+# fit the limit, is harder to explain to a teacher: "the text appears at reading pace, and the
+# limit is at least that long" is one sentence).
+
+# Reading pace, characters a second: how fast screens reveal the read text (room.js READ_SPEED)
+# and about how fast a person reads it aloud.
+READ_SPEED = {"ja": 8, "en": 15}
+
+
+def read_seconds(text_by_lang: Mapping[str, str]) -> int:
+    """Whole seconds until a read text is fully shown at reading pace; in "both" each
+    language appears side by side at its own pace, so the slower one counts."""
+    return max(
+        (math.ceil(len(text) / READ_SPEED.get(lang, 12)) for lang, text in text_by_lang.items()),
+        default=0,
+    )
+
+
+def seconds_needed(read_texts: Iterable[Mapping[str, str]], settings: Settings) -> int:
+    """The shortest time limit that shows every chosen card's text before time runs out: the
+    longest text at reading pace and, when the text is shown after a delay, that delay."""
+    needed = max((read_seconds(texts) for texts in read_texts), default=0)
+    if settings.reveal == "delayed":
+        needed = max(needed, settings.reveal_delay)
+    return needed
+
+
+def time_limits_allowed(needed: int) -> tuple[int, ...]:
+    """The time-limit choices for cards whose text needs ``needed`` seconds (0: no limit)."""
+    return tuple(s for s in TIME_LIMITS if s == 0 or s >= needed)
+
+
+def fit_time_limit(settings: Settings, needed: int, *, chosen: bool) -> Settings:
+    """``settings`` with a time limit long enough for the text. A limit the host has just
+    ``chosen`` too short is refused; one that became too short because other settings changed
+    (more text: another language, more fields, a longer delay) is raised to the shortest
+    long enough (or no limit, when none is)."""
+    if settings.time_limit in time_limits_allowed(needed):
+        return settings
+    if chosen:
+        raise RuleError(
+            "time_limit_too_short",
+            f"time_limit must be 0 or at least {needed} s: the text takes that long to appear",
+        )
+    longer = [s for s in time_limits_allowed(needed) if s]
+    return replace(settings, time_limit=min(longer, default=0))
+
+
 # --- room codes and nicknames ------------------------------------------------------------
 
 
@@ -252,7 +303,7 @@ ALLOWED = {
     READING: {"take", "kick", "remove", "reader", "skip"},
     TAKEN: {"next", "kick", "remove", "reader"},
     TIMEOUT: {"next", "kick", "remove", "reader"},
-    FINISHED: {"kick", "remove"},
+    FINISHED: {"kick", "remove", "rematch"},
 }
 
 

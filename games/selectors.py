@@ -6,6 +6,7 @@ are built from the same pieces, so a snapshot and the deltas after it always agr
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 
 from django.utils import timezone
@@ -76,7 +77,10 @@ def card_back(card: BoardCard, langs: tuple[str, ...]) -> dict:
 
 def read_text(card: BoardCard, langs: tuple[str, ...], *, hide_name: bool) -> dict:
     """The yomifuda as read aloud: overview and easy explanation, not the card's name."""
-    value = card.value_type
+    return value_read_text(card.value_type, langs, hide_name=hide_name)
+
+
+def value_read_text(value: ValueType, langs: tuple[str, ...], *, hide_name: bool) -> dict:
     texts_ = {}
     for lang in langs:
         text = " ".join((value.text("overview", lang), value.text("explanation", lang)))
@@ -84,6 +88,32 @@ def read_text(card: BoardCard, langs: tuple[str, ...], *, hide_name: bool) -> di
             text = rules.hide_name(text, (value.name_ja, value.name_en), lang)
         texts_[lang] = text
     return texts_
+
+
+# --- how long the read texts take to appear (the time-limit rule, rules.seconds_needed) -----
+
+
+def seconds_needed(settings: rules.Settings) -> int:
+    """The shortest time limit for these settings: the chosen cards' longest read text."""
+    values = ValueType.objects.filter(field__code__in=settings.fields)
+    langs = LANGS[settings.lang]
+    texts_ = [value_read_text(v, langs, hide_name=settings.hide_name) for v in values]
+    return rules.seconds_needed(texts_, settings)
+
+
+def read_seconds_by_field() -> dict:
+    """For the host's page, which disables the too-short limits as the host changes settings:
+    ``{lang: {"hidden"|"named": {field: seconds}}}``, the longest read text of each field at
+    reading pace, for each card language and with or without the card's name. The page takes
+    the largest over the chosen fields (and the reveal delay), as rules.seconds_needed does."""
+    table: dict = {lang: {"hidden": {}, "named": {}} for lang in LANGS}
+    for value in ValueType.objects.select_related("field"):
+        for lang, langs in LANGS.items():
+            for key, hide in (("hidden", True), ("named", False)):
+                seconds = rules.read_seconds(value_read_text(value, langs, hide_name=hide))
+                by_field = table[lang][key]
+                by_field[value.field.code] = max(by_field.get(value.field.code, 0), seconds)
+    return table
 
 
 def player(seat: Seat) -> dict:
@@ -231,3 +261,33 @@ def deadlines_before(moment) -> list[tuple[str, object]]:
         .exclude(state__in=(rules.LOBBY, rules.FINISHED))
         .values_list("code", "deadline")
     )
+
+
+# --- play again -------------------------------------------------------------------------
+
+
+def moved(*, code: str, actor: Actor) -> dict | None:
+    """For a tab that comes back to a room everyone has left ("play again"): where to go, with
+    its own token there (the host's, or its seat's successor), as the ``moved`` event said it.
+    Sent without a version, after the snapshot (games/realtime/consumer.py)."""
+    room = get_room(code)
+    if room.next_room_id is None:
+        return None
+    to = room.next_room
+    message: dict = {"type": "moved", "code": to.code}
+    if actor.role == rules.HOST:
+        message["token"] = to.host_token
+    elif actor.seat_id is not None:
+        seat = Seat.objects.filter(room=to, previous_id=actor.seat_id).first()
+        if seat is not None:
+            message["token"] = seat.token
+    return message
+
+
+def hosted_by_succession(room: Room, hosted: dict[str, str]) -> str | None:
+    """The host token of ``room`` for a browser whose session hosts the room it came from
+    (``hosted``: code → host token, the session's ``hosted_rooms``), else None."""
+    for earlier in Room.objects.filter(next_room=room, code__in=list(hosted)):
+        if secrets.compare_digest(str(hosted[earlier.code]), earlier.host_token):
+            return room.host_token
+    return None

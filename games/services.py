@@ -14,14 +14,21 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from games import events, rules
 from games.models import BoardCard, Room, Seat, Take, ValueType
 from games.rules import RuleError
-from games.selectors import Actor, board_query, get_room, room_settings, wrong_takes
+from games.selectors import (
+    Actor,
+    board_query,
+    get_room,
+    room_settings,
+    seconds_needed,
+    wrong_takes,
+)
 
 
 @dataclass
@@ -36,8 +43,15 @@ class Result:
 # --- who is who ----------------------------------------------------------------------------
 
 
-def room_create(*, options: dict | None = None, rng: random.Random | None = None) -> Room:
-    settings = rules.settings_from(options or {})
+def room_create(
+    *, options: dict | None = None, lang: str | None = None, rng: random.Random | None = None
+) -> Room:
+    """A room in the lobby. ``lang``, the host's page language, is the card language unless
+    ``options`` names one: an English host gets English cards, a Japanese host Japanese ones
+    ("both" stays a choice in the lobby). ``options`` are trusted (code and tests: a time limit
+    shorter than the text is checked when the host chooses it, in room_configure)."""
+    defaults = {"lang": lang} if lang in ("ja", "en") else {}
+    settings = rules.settings_from({**defaults, **(options or {})})
     rng = rng or random.SystemRandom()
     for _attempt in range(20):
         try:
@@ -165,7 +179,11 @@ def room_configure(*, code: str, actor: Actor, changes: dict) -> rules.Settings:
     _require_host(actor)
     room = get_room(code)
     rules.check_turn(room.state, "settings")
-    settings = rules.settings_from(changes, room_settings(room))
+    current = room_settings(room)
+    settings = rules.settings_from(changes, current)
+    # A limit the host picks too short is refused; one made too short by more text is raised.
+    chosen = "time_limit" in changes and settings.time_limit != current.time_limit
+    settings = rules.fit_time_limit(settings, seconds_needed(settings), chosen=chosen)
     if not Room.objects.filter(pk=room.pk, state=rules.LOBBY).update(options=settings.as_dict()):
         raise RuleError("out_of_turn", "the game has started")
     events.settings_changed(room, settings)
@@ -200,6 +218,46 @@ def reader_set(*, code: str, actor: Actor, seat_id: int | None) -> None:
     if seat is not None and room.state == rules.READING and room.current_card_id:
         reading = board_query(room).get(pk=room.current_card_id)
     events.reader_changed(room, seat.pk if seat else None, reading)
+
+
+@transaction.atomic
+def room_rematch(*, code: str, actor: Actor, rng: random.Random | None = None) -> Room:
+    """Play again with the same players: a new room with the same settings, every active
+    seat copied (same nickname, score zero, a new token), the bans still running copied too,
+    and everyone in the old room told to move there (``moved``, each tab with its own token).
+    Asked again (a second click, a second host tab), it tells everyone again."""
+    _require_host(actor)
+    room = get_room(code)
+    rules.check_turn(room.state, "rematch")
+    if room.next_room_id is not None:
+        new = room.next_room
+        successors = Seat.objects.filter(room=new, previous__room=room, status=rules.ACTIVE)
+        events.moved(room, new, {s.previous_id: s.token for s in successors})
+        return new
+    new = room_create(options=room.options, rng=rng)
+    # Race: two "play again" at once; the compare-and-set lets one room be the next one, and
+    # the other's transaction (its new room with it) is rolled back.
+    if not Room.objects.filter(pk=room.pk, next_room__isnull=True).update(next_room=new):
+        raise RuleError("out_of_turn", "this room has already moved on")
+    now = timezone.now()
+    seats = Seat.objects.filter(room=room).filter(
+        Q(status=rules.ACTIVE) | Q(status=rules.KICKED, kicked_until__gt=now)
+    )
+    copies = [
+        Seat(
+            room=new,
+            nickname=seat.nickname,
+            token=secrets.token_urlsafe(24),
+            status=seat.status,
+            kicked_until=seat.kicked_until,
+            previous=seat,
+        )
+        for seat in seats.order_by("joined_at", "pk")
+    ]
+    Seat.objects.bulk_create(copies)  # nobody listens to the new room yet: no events there
+    tokens = {c.previous.pk: c.token for c in copies if c.status == rules.ACTIVE}
+    events.moved(room, new, tokens)
+    return new
 
 
 # --- the game ------------------------------------------------------------------------------

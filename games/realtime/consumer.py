@@ -109,6 +109,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
             "kick": lambda f: self._run(services.seat_dismiss, seat_id=f["seat"], kick=True),
             "remove": lambda f: self._run(services.seat_dismiss, seat_id=f["seat"], kick=False),
             "reader": lambda f: self._run(services.reader_set, seat_id=f["seat"]),
+            "rematch": lambda f: self._run(services.room_rematch),
         }
 
     async def on_hello(self, fields: dict) -> None:
@@ -148,14 +149,20 @@ class RoomConsumer(AsyncWebsocketConsumer):
         # A deadline may have passed while the server was down or nobody was connected.
         tick = await perform(services.room_tick, code=self.code)
         schedule_tick(self.code, tick.deadline)
-        await self.on_sync({})
+        snapshot = await self.on_sync({})
+        if snapshot["room"]["state"] == rules.FINISHED:
+            # Everyone may have moved on ("play again") while this tab was away: follow them.
+            moved = await database_sync_to_async(selectors.moved)(code=self.code, actor=actor)
+            if moved is not None:
+                await self.send_json(moved)
 
     async def on_ping(self, fields: dict) -> None:
         await self.send_json({"type": "pong"})
 
-    async def on_sync(self, fields: dict) -> None:
+    async def on_sync(self, fields: dict) -> dict:
         data = await database_sync_to_async(selectors.snapshot)(code=self.code, actor=self.actor)
         await self.send_json(data)
+        return data
 
     async def on_take(self, fields: dict) -> None:
         if fields["seat"] is not None and fields["seat"] != self.actor.seat_id:

@@ -51,7 +51,11 @@ ERRORS = {
     "no_cards": _("The chosen fields hold no cards: choose at least one field with cards."),
     "unknown_seat": _("This player is no longer in the room."),
     "bad_settings": _("These settings cannot be combined: please check them."),
-    # not on the socket: the room-creation page
+    "time_limit_too_short": _(
+        "This time limit is shorter than the cards' text takes to appear: "
+        "choose a longer one or no limit."
+    ),
+    # the room-creation page (HTTP 503), and "play again" on the socket
     "no_code": _("No free room code was found. Please try again in a moment."),
 }
 
@@ -144,6 +148,7 @@ SCHEMAS: dict[str, dict[str, Field]] = {
     "kick": {"seat": Field(int)},
     "remove": {"seat": Field(int)},
     "reader": {"seat": Field(int, True, True)},
+    "rematch": {},
 }
 # What a tab may send before it said hello (or join).
 BEFORE_HELLO = {"hello", "join", "ping"}

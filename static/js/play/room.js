@@ -354,6 +354,12 @@ function runEffects(effects, conn) {
     else if (effect.kind === "speak" && sound.on && room.settings.voice) speak(effect.text);
     else if (effect.kind === "toast") {
       showToast(effect.text ?? t(effect.key, plainParams(effect.params)), effect.tone);
+    } else if (effect.kind === "move") {
+      // "Play again": keep this tab's token for the new room (host or seat), then go there.
+      const role = config.role === "host" ? "host" : "seat";
+      if (effect.token) localStorage.setItem(`vk-${role}-${effect.code}`, effect.token);
+      conn.stop();
+      location.assign(location.pathname.replace(/\/play\/[^/]+\//, `/play/${effect.code}/`));
     }
   }
 }

@@ -31,7 +31,7 @@ const REPLIES = new Set(["snapshot", "welcome", "pong", "take_result", "error"])
  * Apply one message from the socket to `state` (mutated in place) and say what to redraw
  * ("all", "scores" or null) and which effects the page runs: {kind: "sync"},
  * {kind: "toast", key, params, tone} or {kind: "toast", text, tone}, {kind: "speak", text},
- * {kind: "hush"}.
+ * {kind: "hush"}, {kind: "move", code, token}.
  */
 export function apply(state, message, now) {
   const handler = HANDLERS[message?.type];
@@ -141,6 +141,13 @@ const HANDLERS = {
   snapshot: snapshotHandler,
   welcome: () => null, // the page keeps the token; the snapshot that follows says the rest
   pong: () => null,
+
+  // Everyone moves on to a new room ("play again"): the page follows, with its own token
+  // there (its seat's, or the host's). Nothing of this room changes.
+  moved(state, m, now, effects) {
+    effects.push({ kind: "move", code: m.code, token: m.token ?? null });
+    return null;
+  },
 
   settings(state, m) {
     state.settings = m.settings;
