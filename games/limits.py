@@ -1,19 +1,46 @@
-"""Limits against abuse: a per-socket message budget and a cap on failed room lookups.
+"""Limits against abuse: a per-socket message budget, and back-off for failed room lookups.
 
 A flooding tab must not slow its room down, and room codes (five characters) must not be
-found by trying them one after another. Both limits answer with an error and change nothing.
+found by trying them one after another. Neither limit may lock a class out of its game.
+
+Failed room lookups (a well-formed code with no room) are counted twice: per browser (an id in
+a signed cookie) and per address, the address with a far higher free budget, because a school
+puts a whole class behind one address. Past its free failures, each further failure makes
+that browser or address wait before its next lookup: a few seconds, doubling, capped
+(back-off, not a lockout). While it waits, a lookup is refused whether the room exists or not,
+so a guesser learns nothing from the answer; refused lookups are not counted.
+
+Never refused: a browser's lookup of a room it was let into before (the cookie lists them: a
+seated player reloading, the projector), the host's (the session knows the rooms it created),
+and on the socket a hello whose token the room accepts. Only failures are counted, and a cache
+that is down blocks nobody (fail open).
 """
 
 from __future__ import annotations
 
+import ipaddress
+import logging
+import math
+import secrets
 import time
+from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core import signing
 from django.core.cache import cache
+from django.http import Http404
+from django.http.cookie import parse_cookie
+
+log = logging.getLogger(__name__)
 
 # Messages per second a socket may send on average, and the burst it may send at once.
 MESSAGE_RATE = 20.0
 MESSAGE_BURST = 40
+
+COOKIE = "karuta_visitor"
+COOKIE_SALT = "games.limits"
+COOKIE_MAX_AGE = 60 * 60 * 24 * 60  # two months: a course's worth of weekly classes
+ROOMS_KEPT = 20  # the rooms a browser was let into that its cookie remembers, newest last
 
 
 class TokenBucket:
@@ -37,40 +64,54 @@ class TokenBucket:
         return True
 
 
-def join_failure_limit() -> int:
-    """Failed room lookups one client address may make per window (settings override)."""
-    return getattr(settings, "JOIN_FAILURE_LIMIT", 20)
+# --- back-off -------------------------------------------------------------------------------
 
 
-def join_failure_window() -> int:
-    return getattr(settings, "JOIN_FAILURE_WINDOW", 600)
+def backoff_seconds(failures: int, *, free: int, base: float, cap: float) -> float:
+    """How long to wait after the ``failures``-th failure: nothing for the first ``free``, then
+    ``base`` seconds, doubling with each further failure, at most ``cap``."""
+    if failures <= free:
+        return 0.0
+    return min(base * 2 ** min(failures - free - 1, 40), cap)
 
 
-def _key(address: str) -> str:
-    return f"karuta:join-failures:{address}"
+@dataclass(frozen=True)
+class Wait:
+    """A refusal: ``seconds`` to wait, ``by`` whose failures caused it."""
+
+    seconds: int
+    by: str  # "browser" or "network"
 
 
-def join_blocked(address: str) -> bool:
-    """True once ``address`` has failed too many room lookups in the current window.
+class JoinRefused(Exception):
+    """A room lookup refused while its browser or address waits (rendered as a 429)."""
 
-    A cache that is down blocks nobody: the limit protects codes, it must not lock a class
-    out of its game."""
-    try:
-        return (cache.get(_key(address)) or 0) >= join_failure_limit()
-    except Exception:  # noqa: BLE001 - fail open, see above
-        return False
+    def __init__(self, wait: Wait, code: str = ""):
+        super().__init__(f"wait {wait.seconds} s")
+        self.wait = wait
+        self.code = code
 
 
-def join_failed(address: str) -> None:
-    """Count one failed room lookup; the window starts with the first failure."""
-    key = _key(address)
-    try:
-        if not cache.add(key, 1, join_failure_window()):
-            cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, join_failure_window())
-    except Exception:  # noqa: BLE001 - fail open, see join_blocked
-        pass
+class RoomNotFound(Http404):
+    """No room has this code (rendered as the 404 page with a form to try again)."""
+
+    def __init__(self, code: str):
+        super().__init__(f"no room {code}")
+        self.code = code
+
+
+# --- who is asking ----------------------------------------------------------------------------
+
+
+@dataclass
+class Visitor:
+    """Whoever looks a room up: an address, and a browser if its cookie says which."""
+
+    address: str
+    browser: str | None = None
+    rooms: list[str] = field(default_factory=list)
+    can_set_cookie: bool = False  # a page response can; a websocket cannot
+    changed: bool = False  # the cookie has to be written again
 
 
 def client_address(scope_or_meta: dict) -> str:
@@ -80,3 +121,127 @@ def client_address(scope_or_meta: dict) -> str:
     if client:
         return str(client[0])
     return str(scope_or_meta.get("REMOTE_ADDR") or "unknown")
+
+
+def counted_address(address: str) -> str:
+    """IPv6 clients are counted by their /64: one home or phone gets a whole /64 to pick from."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if ip.version == 6:
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
+
+
+def visitor_from(address: str, cookie: str | None, *, can_set_cookie: bool) -> Visitor:
+    """The visitor of a request or socket; a missing, forged or old cookie counts as none."""
+    visitor = Visitor(counted_address(address), can_set_cookie=can_set_cookie)
+    if cookie:
+        try:
+            data = signing.loads(cookie, salt=COOKIE_SALT, max_age=COOKIE_MAX_AGE)
+            visitor.browser = str(data["b"]) if data.get("b") else None
+            visitor.rooms = [str(code) for code in data.get("r", [])][-ROOMS_KEPT:]
+        except (signing.BadSignature, KeyError, TypeError, AttributeError, ValueError):
+            pass
+    return visitor
+
+
+def request_visitor(request) -> Visitor:
+    """The visitor of a page request (kept on the request: karuta.errors writes its cookie)."""
+    visitor = getattr(request, "join_visitor", None)
+    if visitor is None:
+        address = client_address(request.META)
+        visitor = visitor_from(address, request.COOKIES.get(COOKIE), can_set_cookie=True)
+        request.join_visitor = visitor
+    return visitor
+
+
+def scope_visitor(scope: dict) -> Visitor:
+    """The visitor of a websocket: the page's cookie comes with the handshake."""
+    headers = dict(scope.get("headers") or [])
+    cookies = parse_cookie(headers.get(b"cookie", b"").decode("latin-1"))
+    return visitor_from(client_address(scope), cookies.get(COOKIE), can_set_cookie=False)
+
+
+def signed_cookie(visitor: Visitor) -> str:
+    return signing.dumps(
+        {"b": visitor.browser, "r": visitor.rooms[-ROOMS_KEPT:]}, salt=COOKIE_SALT, compress=True
+    )
+
+
+# --- the counters -------------------------------------------------------------------------------
+
+
+def _keys(visitor: Visitor) -> list[tuple[str, int, float, str]]:
+    """(cache key, free failures, back-off cap, who) for each counter of ``visitor``."""
+    keys = [(f"join:a:{visitor.address}", settings.JOIN_ADDRESS_FREE,
+             settings.JOIN_ADDRESS_BACKOFF_CAP, "network")]  # fmt: skip
+    if visitor.browser:
+        keys.insert(0, (f"join:b:{visitor.browser}", settings.JOIN_BROWSER_FREE,
+                        settings.JOIN_BROWSER_BACKOFF_CAP, "browser"))  # fmt: skip
+    return keys
+
+
+def waiting(visitor: Visitor, now: float | None = None) -> Wait | None:
+    """How long ``visitor`` must still wait before its next lookup, or None."""
+    now = time.time() if now is None else now
+    keys = _keys(visitor)
+    try:
+        values = cache.get_many([f"{key}:{part}" for key, *_ in keys for part in "nt"])
+    except Exception:  # noqa: BLE001 - fail open: the limit must not lock a class out
+        log.warning("join limit: the cache is unavailable, nobody waits", exc_info=True)
+        return None
+    longest = None
+    for key, free, cap, who in keys:
+        failures = int(values.get(f"{key}:n") or 0)
+        last = float(values.get(f"{key}:t") or 0)
+        pause = backoff_seconds(failures, free=free, base=settings.JOIN_BACKOFF_BASE, cap=cap)
+        remaining = last + pause - now
+        if remaining > 0 and (longest is None or remaining > longest.seconds):
+            longest = Wait(max(1, math.ceil(remaining)), who)
+    return longest
+
+
+def may_enter(visitor: Visitor, code: str, *, hosted=()) -> Wait | None:
+    """None when ``visitor`` may look ``code`` up now, else how long it has to wait.
+
+    A room this browser was let into before, or one it hosts, is never refused."""
+    if code in visitor.rooms or code in hosted:
+        return None
+    return waiting(visitor)
+
+
+def failed(visitor: Visitor, now: float | None = None) -> None:
+    """Count one failed lookup for the browser (given an id now if it has none and a page
+    can set its cookie) and for the address."""
+    now = time.time() if now is None else now
+    if visitor.browser is None and visitor.can_set_cookie:
+        visitor.browser = secrets.token_urlsafe(12)
+        visitor.changed = True
+    window = settings.JOIN_FAILURE_WINDOW
+    for key, *_ in _keys(visitor):
+        try:
+            # add + incr are atomic in Redis and in the in-process cache: concurrent failures
+            # from one class are all counted. The time is last-writer-wins, which is enough.
+            if not cache.add(f"{key}:n", 1, window):
+                try:
+                    cache.incr(f"{key}:n")
+                    cache.touch(f"{key}:n", window)
+                except ValueError:  # expired between add and incr
+                    cache.add(f"{key}:n", 1, window)
+            cache.set(f"{key}:t", now, window)
+        except Exception:  # noqa: BLE001 - fail open, see waiting()
+            log.warning("join limit: the cache is unavailable, failure not counted", exc_info=True)
+
+
+def admit(visitor: Visitor, code: str) -> None:
+    """Remember that this browser was let into ``code``: it is never refused that room again."""
+    if not visitor.can_set_cookie or (visitor.rooms and visitor.rooms[-1] == code):
+        return
+    visitor.rooms = [room for room in visitor.rooms if room != code][-(ROOMS_KEPT - 1) :] + [code]
+    if visitor.browser is None:
+        visitor.browser = secrets.token_urlsafe(12)
+    visitor.changed = True

@@ -3,8 +3,9 @@
 The pages only draw the frame; the room itself arrives over the websocket (games/consumers.py).
 """
 
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from urllib.parse import urlsplit
+
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
@@ -17,6 +18,7 @@ from games.models import Field, Room
 from games.qr import qr_svg
 from games.realtime import protocol
 from games.rules import RuleError
+from karuta import lan
 
 SESSION_KEY = "hosted_rooms"
 
@@ -108,12 +110,15 @@ def play_strings() -> dict[str, str]:
 
 def page_config(request, room: Room, role: str, **extra) -> dict:
     code = room.code
+    link = join_url(request, code)
     return {
         "code": code,
         "role": role,
         "lang": translation.get_language()[:2],
         "ws": f"/ws/rooms/{code}/",
-        "join_url": request.build_absolute_uri(reverse("play_room", args=[code])),
+        # Phones open this link: a LAN address when the page was opened on loopback (lan.py).
+        "join_url": link,
+        "join_loopback": lan.is_loopback(urlsplit(link).netloc),
         "survey_url": survey_url(code),
         "strings": play_strings(),
         **extra,
@@ -125,17 +130,25 @@ def _error(code: str) -> str:
     return str(protocol.ERRORS[code])
 
 
-def _room_or_404(code: str, request=None) -> Room:
+def join_url(request, code: str) -> str:
+    return lan.join_base_url(request) + reverse("play_room", args=[code])
+
+
+def _room_or_404(code: str, request) -> Room:
+    """The room, or a 404 page that says so (counted: a guesser learns a code is free), or
+    while this browser or address waits after too many of those, a 429 page (games/limits.py).
+    The rooms this browser was let into, or hosts, are never refused."""
     code = rules.normalize_code(code)
-    # A 404 here tells a guesser that a code is free: these pages count failed lookups too.
-    address = limits.client_address(request.META) if request is not None else None
-    if address and limits.join_blocked(address):
-        raise PermissionDenied(_error("too_many_attempts"))
-    room = Room.objects.filter(code=code).first()
+    visitor = limits.request_visitor(request)
+    wait = limits.may_enter(visitor, code, hosted=request.session.get(SESSION_KEY, {}))
+    if wait:
+        raise limits.JoinRefused(wait, code)
+    room = Room.objects.filter(code=code).first() if rules.is_code(code) else None
     if room is None:
-        if address:
-            limits.join_failed(address)
-        raise Http404(_error("room_not_found"))
+        if rules.is_code(code):  # a malformed code tells a guesser nothing: not counted
+            limits.failed(visitor)
+        raise limits.RoomNotFound(code)
+    limits.admit(visitor, code)
     return room
 
 
@@ -161,24 +174,9 @@ def create(request):
 
 @require_safe
 def join(request):
-    code = rules.normalize_code(request.GET.get("code", ""))
-    address = limits.client_address(request.META)
-    if limits.join_blocked(address):  # room codes must not be found by trying them all
-        return render(
-            request,
-            "games/play/play.html",
-            {"error": _error("too_many_attempts")},
-            status=429,
-        )
-    if not rules.is_code(code) or not Room.objects.filter(code=code).exists():
-        limits.join_failed(address)
-        return render(
-            request,
-            "games/play/play.html",
-            {"error": _error("room_not_found"), "code": code},
-            status=404,
-        )
-    return redirect("play_room", code=code)
+    """The join form: to the room, or the 404/429 page with the form to try again."""
+    room = _room_or_404(request.GET.get("code", ""), request)
+    return redirect("play_room", code=room.code)
 
 
 @require_safe
@@ -228,6 +226,8 @@ def screen(request, code: str):
 def qr(request, code: str):
     """The join link's QR code, or with ``?for=survey`` the questionnaire's (end screen)."""
     room = _room_or_404(code, request)
-    target = survey_url(room.code) if request.GET.get("for") == "survey" else None
-    url = request.build_absolute_uri(target or reverse("play_room", args=[room.code]))
+    if request.GET.get("for") == "survey" and (target := survey_url(room.code)):
+        url = lan.join_base_url(request) + target
+    else:
+        url = join_url(request, room.code)
     return HttpResponse(qr_svg(url), content_type="image/svg+xml")

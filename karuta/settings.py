@@ -6,10 +6,14 @@ the in-memory channel layer, DEBUG off, loopback hosts only.
 
 import os
 import secrets
+import socket
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
+
+from karuta import lan
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -41,6 +45,26 @@ DEBUG = env_bool("DEBUG")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
+# A class on the local network (see karuta/lan.py and the README): `make run HOST=0.0.0.0`
+# passes the bound address as LISTEN_HOST; the machine's LAN addresses (and its name) are then
+# allowed hosts, and the join link and QR use a LAN address instead of 127.0.0.1. PUBLIC_URL
+# (e.g. https://karuta.example.org behind a proxy) is the join link's base whatever the page's.
+LISTEN_HOST = os.environ.get("LISTEN_HOST", "").strip()
+LAN_ADDRESSES: list[str] = []
+if lan.serves_network(LISTEN_HOST):
+    LAN_ADDRESSES = lan.lan_addresses() if LISTEN_HOST in lan.WILDCARDS else [LISTEN_HOST]
+    _name = socket.gethostname()
+    ALLOWED_HOSTS += [
+        f"[{a}]" if ":" in a else a for a in LAN_ADDRESSES if a not in ALLOWED_HOSTS
+    ] + [_name, f"{_name}.local"]
+PUBLIC_URL = os.environ.get("PUBLIC_URL", "").strip().rstrip("/")
+if PUBLIC_URL:
+    _public = urlsplit(PUBLIC_URL)
+    ALLOWED_HOSTS.append(_public.hostname)
+    # Same-origin posts pass Django's CSRF check on their own; behind a proxy that rewrites
+    # the Host header, the public origin has to be trusted explicitly.
+    CSRF_TRUSTED_ORIGINS.append(f"{_public.scheme}://{_public.netloc}")
+
 INSTALLED_APPS = [
     "daphne",
     "django.contrib.admin",
@@ -65,7 +89,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Room codes that lead nowhere and the join limit's back-off, as pages (karuta/errors.py).
+    "karuta.errors.GettingInMiddleware",
 ]
+CSRF_FAILURE_VIEW = "karuta.errors.csrf_failure"
 
 ROOT_URLCONF = "karuta.urls"
 ASGI_APPLICATION = "karuta.asgi.application"
@@ -134,6 +161,33 @@ else:
             "CONFIG": {"capacity": int(os.environ.get("CHANNEL_CAPACITY", "1000")), "expiry": 60},
         }
     }
+
+# The cache holds the join limit's counters (games/limits.py): in-process by default, shared by
+# every process through Redis when REDIS_URL is set (a guesser must not get a fresh budget from
+# each process). Short timeouts: a Redis that is down must not stall a page; the limit then
+# fails open.
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "karuta",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Failed room lookups (a code with no room), see games/limits.py. A browser (signed cookie) may
+# fail JOIN_BROWSER_FREE times, an address (a school behind one NAT: a whole class) far more,
+# before each further failure makes it wait: JOIN_BACKOFF_BASE seconds, doubling, at most the
+# cap. Failures are forgotten JOIN_FAILURE_WINDOW seconds after the last one.
+JOIN_BROWSER_FREE = int(os.environ.get("JOIN_BROWSER_FREE", "5"))
+JOIN_ADDRESS_FREE = int(os.environ.get("JOIN_ADDRESS_FREE", "200"))
+JOIN_BACKOFF_BASE = float(os.environ.get("JOIN_BACKOFF_BASE", "2"))
+JOIN_BROWSER_BACKOFF_CAP = float(os.environ.get("JOIN_BROWSER_BACKOFF_CAP", "300"))
+JOIN_ADDRESS_BACKOFF_CAP = float(os.environ.get("JOIN_ADDRESS_BACKOFF_CAP", "600"))
+JOIN_FAILURE_WINDOW = int(os.environ.get("JOIN_FAILURE_WINDOW", "600"))
 
 # The real-time layer (games/realtime/): how long a room's relay stays subscribed after its last
 # tab on this process left (a reload comes back within it), and how often each process looks

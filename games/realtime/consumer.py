@@ -11,6 +11,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 
+from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.utils import translation
@@ -44,7 +45,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
         # lost, and none overtakes the snapshot or answer being prepared.
         self.held: list[Event] | None = None
         self.bucket = limits.TokenBucket()
-        self.address = limits.client_address(self.scope)
+        self.visitor = limits.scope_visitor(self.scope)  # address, and the page's cookie
         self.dispatch = self.handlers()  # once per socket, not per message
         await self.accept()
         metrics.WEBSOCKETS.inc()
@@ -70,7 +71,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
                 await self.handle(kind, fields)
         except RuleError as err:
             if kind in ("hello", "join") and err.code == "room_not_found":
-                limits.join_failed(self.address)  # someone may be guessing codes
+                await sync_to_async(limits.failed, thread_sensitive=False)(self.visitor)
             await self.error(err.code, err.detail, kind)
         except LayerUnavailable as exc:
             log.warning("room %s: no live updates for a tab: %s", self.code, exc)
@@ -88,12 +89,23 @@ class RoomConsumer(AsyncWebsocketConsumer):
     async def handle(self, kind: str, fields: dict) -> None:
         if self.actor is None and kind not in protocol.BEFORE_HELLO:
             raise RuleError("not_joined", "send hello or join first")
-        if kind in ("hello", "join") and limits.join_blocked(self.address):
-            raise RuleError("too_many_attempts", "too many unknown room codes")
+        wait = None
+        if kind in ("hello", "join"):  # games/limits.py: back-off after unknown room codes
+            wait = await sync_to_async(limits.may_enter, thread_sensitive=False)(
+                self.visitor, self.code
+            )
+            # A hello whose token the room accepts (host, seated player) is never refused.
+            if wait and not (kind == "hello" and fields.get("token")):
+                raise RuleError("too_many_attempts", f"unknown room codes: wait {wait.seconds} s")
         if fields.get("lang") in ("ja", "en"):
             self.lang = fields["lang"]
             translation.activate(self.lang)
-        await self.dispatch[kind](fields)
+        try:
+            await self.dispatch[kind](fields)
+        except RuleError as err:
+            if wait:  # while waiting, a failed hello says no more than a refusal would
+                raise RuleError("too_many_attempts", f"wait {wait.seconds} s") from err
+            raise
 
     def handlers(self) -> dict[str, Callable[[dict], Awaitable[None]]]:
         return {
