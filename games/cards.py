@@ -2,9 +2,17 @@
 
 Sizes are in pixels; the printable deck asks for 63 × 88 mm cards at its resolution.
 ``lang`` is "ja", "en" or "both" (Japanese with the English under it).
+
+Every line of text drawn goes through :func:`put_text`, which also notes it (position,
+baseline, size, width) while :func:`recording` is on: the printed PDF lays those lines over
+its pictures as invisible text, so the deck can be searched, copied and read by pdftotext.
 """
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -20,7 +28,45 @@ PAPER = (255, 253, 247)  # washi-like off-white
 NO_LINE_START = set(
     "、。，．・：；？！ー）」』】〕〉》’”ゝゞぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ,.;:!?)]}"
 )
-TOKEN = re.compile(r"[A-Za-z0-9\u00C0-\u024F'’\-%/&]+[,.;:!?)]*\s*|\s+|.", re.S)
+# A web address is one word (never broken at its "://"); a page range keeps its dash.
+TOKEN = re.compile(r"https?://\S+\s*|[A-Za-z0-9\u00C0-\u024F'’\-–%/&]+[,.;:!?)]*\s*|\s+|.", re.S)
+
+
+@dataclass(frozen=True)
+class TextLine:
+    """One drawn line of text: left edge and baseline in pixels, font size and drawn width."""
+
+    x: float
+    baseline: float
+    size: float
+    width: float
+    text: str
+
+    def moved(self, dx: float, dy: float) -> "TextLine":
+        return TextLine(self.x + dx, self.baseline + dy, self.size, self.width, self.text)
+
+
+_recorded: ContextVar[list[TextLine] | None] = ContextVar("card_text_lines", default=None)
+
+
+@contextmanager
+def recording() -> Iterator[list[TextLine]]:
+    """Collect the lines :func:`put_text` draws inside the ``with`` block."""
+    lines: list[TextLine] = []
+    token = _recorded.set(lines)
+    try:
+        yield lines
+    finally:
+        _recorded.reset(token)
+
+
+def put_text(draw: ImageDraw.ImageDraw, xy: tuple[float, float], text: str, font, fill) -> None:
+    """``draw.text`` (top-left anchor), noting the line when recording."""
+    draw.text(xy, text, font=font, fill=fill)
+    lines = _recorded.get()
+    if lines is not None and text.strip():
+        ascent, _descent = font.getmetrics()
+        lines.append(TextLine(xy[0], xy[1] + ascent, font.size, font.getlength(text), text))
 
 
 def hex_to_rgb(color: str) -> tuple[int, int, int]:
@@ -83,7 +129,7 @@ def draw_block(
     font, lines, line_height = fit_text(text, w, h, start, weight)
     for line in lines:
         dx = (w - font.getlength(line)) / 2 if align == "center" else 0
-        draw.text((x + dx, y), line, font=font, fill=fill)
+        put_text(draw, (x + dx, y), line, font, fill)
         y += line_height
     return y
 
@@ -138,11 +184,9 @@ def torifuda_front(value: ValueType, lang: str, size: tuple[int, int]) -> Image.
     w, h = size
     pad = w // 12
     small = fonts.load(max(10, w // 22))
-    draw.text((pad, pad * 0.8), f"{value.number:02d}", font=small, fill=color)
+    put_text(draw, (pad, pad * 0.8), f"{value.number:02d}", small, color)
     field_name = pick(value.field, "name", "ja" if lang == "both" else lang)
-    draw.text(
-        (w - pad - small.getlength(field_name), pad * 0.8), field_name, font=small, fill=color
-    )
+    put_text(draw, (w - pad - small.getlength(field_name), pad * 0.8), field_name, small, color)
     pic_size = int(w * 0.72)
     pic = picture(value, pic_size)
     image.paste(pic, ((w - pic.width) // 2, int(h * 0.11) + (pic_size - pic.height) // 2), pic)
@@ -175,16 +219,16 @@ def header(draw: ImageDraw.ImageDraw, value: ValueType, lang: str, size: tuple[i
     sub = fonts.load(w // 24) if lang == "both" else None
     block = font.size * 1.25 + (sub.size * 1.3 if sub else 0)
     y = top + (band - top - block) / 2
-    draw.text((w // 12, y), name, font=font, fill=(255, 255, 255))
+    put_text(draw, (w // 12, y), name, font, (255, 255, 255))
     if sub:
-        draw.text((w // 12, y + font.size * 1.25), value.name_en, font=sub, fill=(255, 255, 255))
+        put_text(draw, (w // 12, y + font.size * 1.25), value.name_en, sub, (255, 255, 255))
     return band + h // 40
 
 
 def section(draw, title: str, body: str, box: tuple[int, int, int, int], color) -> int:
     x, y, w, h = box
     title_font = fonts.load(max(10, w // 22), "bold")
-    draw.text((x, y), title, font=title_font, fill=color)
+    put_text(draw, (x, y), title, title_font, color)
     y += int(title_font.size * 1.5)
     return draw_block(draw, body, (x, y, w, h - int(title_font.size * 1.5)), max(11, w // 17))
 
@@ -202,8 +246,13 @@ def text_card(
     w, h = size
     pad = w // 12
     y = header(draw, value, lang, size)
-    footer_font = fonts.load(max(9, w // 34))
-    footer_h = footer_font.size * 3 if footer else 0
+    # The source in print: a legible size (about 5.5 pt), on as many lines as it needs, up to
+    # a quarter of the card (a long citation shrinks rather than crowd out the texts).
+    footer_start = max(11, w // 31)
+    footer_h = 0
+    if footer:
+        _font, lines, line_height = fit_text(footer, w - 2 * pad, h // 4, footer_start)
+        footer_h = len(lines) * line_height + h // 60  # and a gap above it
     room = h - y - pad - footer_h
     (first_title, first_part, share), (second_title, second_part) = parts
     box = (pad, y, w - 2 * pad, int(room * share))
@@ -212,8 +261,8 @@ def text_card(
     box = (pad, y, w - 2 * pad, h - y - pad - footer_h)
     section(draw, label(second_title, lang), texts(value, second_part, lang), box, color)
     if footer:
-        box = (pad, h - pad - footer_font.size * 2, w - 2 * pad, footer_h)
-        draw_block(draw, footer, box, footer_font.size, fill=MUTED)
+        box = (pad, h - pad - footer_h + h // 60, w - 2 * pad, h // 4)
+        draw_block(draw, footer, box, footer_start, fill=MUTED)
     return image
 
 

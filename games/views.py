@@ -6,9 +6,11 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
+from games import rules as game_rules
 from games.models import Field, ValueType
 from games.pictograms import render_svg
 from games.printing import LANG_CHOICES, deck_pdf
@@ -35,10 +37,32 @@ def home(request):
     return render(request, "games/home.html", {"fields": fields, "sample": sample})
 
 
+# The tutorial's board: two rows of four torifuda from all four fields.
+RULES_BOARD = (1, 8, 10, 13, 6, 9, 12, 24)
+
+
+def points(count: int) -> str:
+    return ngettext("%(count)d point", "%(count)d points", count) % {"count": count}
+
+
 @require_safe
 def rules(request):
-    sample = ValueType.objects.select_related("field").filter(number=13).first()
-    return render(request, "games/rules.html", {"sample": sample})
+    values = ValueType.objects.select_related("field")
+    shown = {v.number: v for v in values.filter(number__in=RULES_BOARD)}
+    board = [
+        {"x": 4 + (i % 4) * 37, "y": 4 + (i // 4) * 48, "value": shown[number]}
+        for i, number in enumerate(n for n in RULES_BOARD if n in shown)
+    ]
+    context = {
+        "sample": values.filter(number=13).first(),
+        "board": board,
+        # The scoring as games/rules.py counts it (a card's point, the otetsuki penalty, the
+        # set bonus), so the tutorial never says "most cards" while the ranking counts points.
+        "card_points": points(1),
+        "penalty_points": points(game_rules.PENALTY_POINTS),
+        "bonus_points": points(game_rules.SET_BONUS_POINTS),
+    }
+    return render(request, "games/rules.html", context)
 
 
 @require_safe
@@ -77,8 +101,14 @@ def card_detail(request, slug: str):
 
 @require_safe
 def print_deck(request):
+    labels = {
+        "ja": _("Japanese deck (PDF)"),
+        "en": _("English deck (PDF)"),
+        "both": _("Bilingual deck: English under Japanese (PDF)"),
+    }
+    downloads = [(code, labels[code]) for code in LANG_CHOICES]
     return render(
-        request, "games/print.html", {"fields": Field.objects.all(), "langs": LANG_CHOICES}
+        request, "games/print.html", {"fields": Field.objects.all(), "downloads": downloads}
     )
 
 
