@@ -19,11 +19,14 @@ $(STAMP): requirements.txt
 
 setup: $(STAMP)
 
+# `make run HOST=0.0.0.0` serves a class on the local network (README, "First class in five
+# minutes"): LISTEN_HOST tells the app, which then allows the machine's LAN addresses and puts
+# one in the join link and QR; karuta.lan prints where phones join.
 run: setup
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_deck
-	@echo "Value Karuta on http://$(HOST):$(PORT)/"
-	$(BIN)/daphne -b $(HOST) -p $(PORT) karuta.asgi:application
+	@$(BIN)/python -m karuta.lan $(HOST) $(PORT)
+	LISTEN_HOST=$(HOST) $(BIN)/daphne -b $(HOST) -p $(PORT) karuta.asgi:application
 
 test: setup lint
 	$(BIN)/python manage.py makemigrations --check --dry-run

@@ -108,14 +108,15 @@ def join_base_url(request) -> str:
 def main(argv: list[str]) -> None:
     listen = argv[0] if argv else "127.0.0.1"
     port = argv[1] if len(argv) > 1 else "8000"
-    print(f"Value Karuta on http://{'127.0.0.1' if listen in WILDCARDS else listen}:{port}/")
+    here = "127.0.0.1" if listen in WILDCARDS else listen
+    print(f"Value Karuta on this computer: http://{here}:{port}/")
     if not serves_network(listen):
-        print("Only this computer can open it. For a class on this network: make run HOST=0.0.0.0")
+        print("Phones cannot reach it. For a class on this network: make run HOST=0.0.0.0")
         return
     addresses = lan_addresses() if listen in WILDCARDS else [listen]
     for address in addresses:
         host = f"[{address}]" if ":" in address else address
-        print(f"Players on this network join at http://{host}:{port}/")
+        print(f"Phones on this network: http://{host}:{port}/ (the host page shows the room's QR)")
     if not addresses:
         print("No network address found: is this computer connected to the class's network?")
 

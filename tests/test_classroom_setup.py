@@ -60,7 +60,7 @@ def test_make_run_prints_where_the_class_joins(capsys):
     lan.main(["0.0.0.0", "8000"])
     out = capsys.readouterr().out
     for address in lan.lan_addresses():
-        assert f"Players on this network join at http://{address}:8000/" in out
+        assert f"Phones on this network: http://{address}:8000/" in out
     lan.main(["127.0.0.1", "8000"])
     assert "make run HOST=0.0.0.0" in capsys.readouterr().out
 

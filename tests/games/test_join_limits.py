@@ -10,6 +10,8 @@ for the sockets. tests/conftest.py clears the in-process cache before each test.
 from __future__ import annotations
 
 import time
+from urllib.error import HTTPError
+from urllib.request import urlopen
 
 import pytest
 from channels.db import database_sync_to_async
@@ -18,7 +20,8 @@ from django.test import Client as Browser
 from django.utils import translation
 
 from games import limits, rules, services
-from tests.games.conftest import Client
+from tests.conftest import make_server
+from tests.games.conftest import Client, room_on_server
 
 pytestmark = pytest.mark.django_db
 
@@ -277,3 +280,41 @@ async def test_the_socket_refuses_strangers_while_waiting_but_never_a_token_or_t
     await screen.open()
     assert (await screen.hello("screen"))["type"] == "snapshot"
     await screen.close()
+
+
+# --- several processes -------------------------------------------------------------------------
+
+
+def status_of(url: str) -> int:
+    try:
+        with urlopen(url, timeout=10) as response:
+            return response.status
+    except HTTPError as error:
+        return error.code
+
+
+def test_with_redis_every_process_counts_the_same_failures(redis_url, tmp_path):
+    """Two daphne processes on one Redis: failures made on one are waited out on the other (a
+    guesser gets no fresh budget by reaching another process)."""
+    env = {"REDIS_URL": redis_url, "JOIN_ADDRESS_FREE": "3", "JOIN_BACKOFF_BASE": "60"}
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    first = make_server(tmp_path / "a", env)
+    second = make_server(tmp_path / "b", {**env, "DATABASE_URL": first.env["DATABASE_URL"]})
+    try:
+        code, _ = room_on_server(first)
+        # Before any failure, the room opens on both.
+        assert status_of(f"{second.url}/en/play/{code}/") == 200
+        statuses = [status_of(f"{first.url}/en/play/join/?code={unknown(n)}") for n in range(4)]
+        assert statuses == [404] * 4
+        assert status_of(f"{second.url}/en/play/join/?code={unknown(9)}") == 429
+        assert status_of(f"{second.url}/en/play/{code}/") == 429  # a stranger learns nothing
+    finally:
+        first.stop()
+        second.stop()
+        # The session's Redis serves other tests: leave no counters behind.
+        import redis
+
+        shared = redis.Redis.from_url(redis_url)
+        for key in shared.scan_iter("karuta:*join:*"):
+            shared.delete(key)
