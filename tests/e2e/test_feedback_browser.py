@@ -33,6 +33,7 @@ def test_own_wrong_take_message_stays_and_the_read_text_stays_after_the_card(bro
     base = f"{server.url}/{lang}/play/{code}"
     host = open_page(browser, f"{base}/host/", lang, 1366, 768)
     host.evaluate(f"localStorage.setItem('vk-host-{code}', '{token}')")
+    host.evaluate("localStorage.setItem('vk-host-answer', 'shown')")  # the answer is hidden else
     host.reload()
     phone = open_page(browser, f"{base}/", lang, 390, 844)
     phone.locator("#nickname").fill("Aki")
@@ -41,14 +42,14 @@ def test_own_wrong_take_message_stays_and_the_read_text_stays_after_the_card(bro
     screen = open_page(browser, f"{base}/screen/", lang, 1920, 1080)
     host.locator("#start").click()
 
-    answer = host.locator("#answer .name .main").inner_text()
+    answer = host.locator("#host-answer .name .main").inner_text()
     cards = phone.locator("button.torifuda")
     expect(cards).to_have_count(3)
     labels = [cards.nth(i).get_attribute("aria-label") for i in range(3)]
     wrong = next(i for i, label in enumerate(labels) if answer not in label)
     cards.nth(wrong).click()
-    expect(screen.locator("#toast")).to_contain_text(ROOM_WIDE[lang])  # the room heard it
-    expect(phone.locator("#toast")).to_contain_text(OWN[lang])  # and the taker still reads own
+    expect(screen.locator("#notices")).to_contain_text(ROOM_WIDE[lang])  # the room heard it
+    expect(phone.locator("#mine")).to_contain_text(OWN[lang])  # and the taker still reads own
 
     host.locator("#skip").click()
     for page in (screen, phone):
