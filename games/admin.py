@@ -72,4 +72,9 @@ class TakeAdmin(admin.ModelAdmin):
     search_fields = ("room__code", "seat__nickname")
 
 
-admin.site.register(BoardCard)
+@admin.register(BoardCard)
+class BoardCardAdmin(admin.ModelAdmin):
+    list_display = ("room", "position", "value_type", "read_order", "taken_by", "timed_out")
+    list_filter = ("timed_out", "skipped")
+    list_select_related = ("room", "value_type", "taken_by")
+    search_fields = ("room__code",)

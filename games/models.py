@@ -91,8 +91,10 @@ class ValueType(models.Model):
     )
     # What load_deck last wrote, per field: a field whose value differs was edited in the
     # admin and is kept by the next load (unless --reset).
-    fixture_snapshot = models.JSONField(default=dict, blank=True, editable=False)
-    updated_at = models.DateTimeField(auto_now=True)
+    fixture_snapshot = models.JSONField(
+        _("text as last loaded"), default=dict, blank=True, editable=False
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         ordering = ["order", "number"]
@@ -180,7 +182,7 @@ class Room(models.Model):
     """A game room. The database row is the truth: every process reads it, none caches it."""
 
     code = models.CharField(_("code"), max_length=8, unique=True)
-    host_token = models.CharField(max_length=64, unique=True, editable=False)
+    host_token = models.CharField(_("host token"), max_length=64, unique=True, editable=False)
     state = models.CharField(
         _("state"),
         max_length=16,
@@ -196,18 +198,20 @@ class Room(models.Model):
         verbose_name=_("reader"),
     )  # fmt: skip
     current_card = models.ForeignKey(
-        "BoardCard", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    turn_started_at = models.DateTimeField(null=True, blank=True)
+        "BoardCard", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("card being read"),
+    )  # fmt: skip
+    turn_started_at = models.DateTimeField(_("reading started"), null=True, blank=True)
     # When the server must act by itself: the reading's time limit, or the automatic next card.
-    deadline = models.DateTimeField(null=True, blank=True)
+    deadline = models.DateTimeField(_("deadline"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     # "Play again with the same players": the room everyone moved to (tabs that come back to
     # this room later are sent on to it).
     next_room = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("next room"),
+    )  # fmt: skip
 
     class Meta:
         ordering = ["-created_at"]
@@ -227,8 +231,10 @@ class Seat(models.Model):
     REMOVED = rules.REMOVED
     KICKED = rules.KICKED
 
-    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="seats")
-    token = models.CharField(max_length=64, unique=True, editable=False)
+    room = models.ForeignKey(
+        Room, on_delete=models.CASCADE, related_name="seats", verbose_name=_("room")
+    )
+    token = models.CharField(_("token"), max_length=64, unique=True, editable=False)
     nickname = models.CharField(_("nickname"), max_length=40)
     status = models.CharField(
         _("status"),
@@ -239,12 +245,13 @@ class Seat(models.Model):
     score = models.IntegerField(_("score"), default=0)
     cards = models.PositiveSmallIntegerField(_("cards taken"), default=0)
     wrong_takes = models.PositiveSmallIntegerField(_("wrong takes"), default=0)
-    kicked_until = models.DateTimeField(null=True, blank=True)
-    joined_at = models.DateTimeField(auto_now_add=True)
+    kicked_until = models.DateTimeField(_("kicked until"), null=True, blank=True)
+    joined_at = models.DateTimeField(_("joined"), auto_now_add=True)
     # The seat this one continues after "play again": its player's tab claims this seat.
     previous = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("seat in the previous room"),
+    )  # fmt: skip
 
     class Meta:
         ordering = ["joined_at", "id"]
@@ -258,22 +265,29 @@ class Seat(models.Model):
 class BoardCard(models.Model):
     """One torifuda on a room's board."""
 
-    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="board")
-    value_type = models.ForeignKey(ValueType, on_delete=models.PROTECT, related_name="+")
-    position = models.PositiveSmallIntegerField()
-    read_order = models.PositiveSmallIntegerField()
-    read_at = models.DateTimeField(null=True, blank=True)
+    room = models.ForeignKey(
+        Room, on_delete=models.CASCADE, related_name="board", verbose_name=_("room")
+    )
+    value_type = models.ForeignKey(
+        ValueType, on_delete=models.PROTECT, related_name="+", verbose_name=_("value type")
+    )
+    position = models.PositiveSmallIntegerField(_("place on the board"))
+    read_order = models.PositiveSmallIntegerField(_("reading order"))
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     # Set by one conditional UPDATE … WHERE taken_by IS NULL: the row count names the winner.
     taken_by = models.ForeignKey(
-        Seat, null=True, blank=True, on_delete=models.SET_NULL, related_name="taken_cards"
-    )
-    taken_at = models.DateTimeField(null=True, blank=True)
+        Seat, null=True, blank=True, on_delete=models.SET_NULL, related_name="taken_cards",
+        verbose_name=_("taken by"),
+    )  # fmt: skip
+    taken_at = models.DateTimeField(_("taken at"), null=True, blank=True)
     # Nobody took it: the time ran out or (``skipped``) the host showed the answer.
-    timed_out = models.BooleanField(default=False)
-    skipped = models.BooleanField(default=False)
+    timed_out = models.BooleanField(_("timed out"), default=False)
+    skipped = models.BooleanField(_("answer shown by the host"), default=False)
 
     class Meta:
         ordering = ["position"]
+        verbose_name = _("card on the board")
+        verbose_name_plural = _("cards on the board")
         constraints = [
             models.UniqueConstraint(fields=["room", "position"], name="board_position_unique"),
             models.UniqueConstraint(fields=["room", "read_order"], name="board_read_unique"),
@@ -286,21 +300,31 @@ class BoardCard(models.Model):
 class Take(models.Model):
     """Every tap on a card, right or wrong: the otetsuki lock-out and research counts."""
 
-    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="takes")
-    seat = models.ForeignKey(Seat, on_delete=models.CASCADE, related_name="takes")
-    card = models.ForeignKey(BoardCard, on_delete=models.CASCADE, related_name="+")
-    read_card = models.ForeignKey(BoardCard, on_delete=models.CASCADE, related_name="+")
-    correct = models.BooleanField()
-    won = models.BooleanField(default=False)
+    room = models.ForeignKey(
+        Room, on_delete=models.CASCADE, related_name="takes", verbose_name=_("room")
+    )
+    seat = models.ForeignKey(
+        Seat, on_delete=models.CASCADE, related_name="takes", verbose_name=_("player")
+    )
+    card = models.ForeignKey(
+        BoardCard, on_delete=models.CASCADE, related_name="+", verbose_name=_("card taken")
+    )
+    read_card = models.ForeignKey(
+        BoardCard, on_delete=models.CASCADE, related_name="+", verbose_name=_("card read")
+    )
+    correct = models.BooleanField(_("right card"))
+    won = models.BooleanField(_("won the card"), default=False)
     # What the take changed the seat's score by: the card's point or the penalty, and the
     # set bonus it earned (a reconnecting screen shows the bonus of the card just taken).
-    points = models.SmallIntegerField(default=0)
-    bonus = models.SmallIntegerField(default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
+    points = models.SmallIntegerField(_("points"), default=0)
+    bonus = models.SmallIntegerField(_("set bonus"), default=0)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
 
     class Meta:
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["read_card", "seat"])]
+        verbose_name = _("take")
+        verbose_name_plural = _("takes")
 
     def __str__(self) -> str:
         return f"{self.seat_id}→{self.card_id} ({'right' if self.correct else 'wrong'})"

@@ -7,6 +7,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from surveys.csv_io import ImportRejected
 from surveys.exports import export_lines, table_lines
@@ -102,7 +103,11 @@ class GroupAdmin(admin.ModelAdmin):
                 else:
                     self.message_user(
                         request,
-                        _("Imported %(n)d response(s) into %(group)s.")
+                        ngettext(
+                            "Imported %(n)d response into %(group)s.",
+                            "Imported %(n)d responses into %(group)s.",
+                            result.created,
+                        )
                         % {"n": result.created, "group": result.group.name},
                         messages.SUCCESS,
                     )

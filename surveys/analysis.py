@@ -12,6 +12,7 @@ from collections import Counter
 
 import numpy as np
 import pandas as pd
+from django.utils.translation import gettext
 from scipy import stats
 
 from surveys.questionnaires import GENDER_CODES, MULTI, QUESTIONNAIRES, SCALE, SINGLE, TEXT, VALUES
@@ -253,14 +254,24 @@ def table_slips(table: pd.DataFrame) -> list[str]:
     for _, row in table.iterrows():
         split = int(row["man"]) + int(row["woman"]) + int(row.get("no_response", 0) or 0)
         if split != int(row["n"]):
-            where = (
-                f"row {int(row['line'])}: " if "line" in row and row["line"] == row["line"] else ""
-            )
-            slips.append(
-                f"{where}{row['question']} / {row['option']}: "
-                f"men {row['man']} + women {row['woman']}"
-                f" + no response {row.get('no_response', 0) or 0} = {split}, but n = {row['n']}"
-            )
+            slip = gettext(
+                "%(question)s / %(option)s: men %(men)s + women %(women)s + no response "
+                "%(no_response)s = %(split)d, but n = %(n)s"
+            ) % {
+                "question": row["question"],
+                "option": row["option"],
+                "men": row["man"],
+                "women": row["woman"],
+                "no_response": row.get("no_response", 0) or 0,
+                "split": split,
+                "n": row["n"],
+            }
+            if "line" in row and row["line"] == row["line"]:
+                slip = gettext("row %(row)d: %(message)s") % {
+                    "row": int(row["line"]),
+                    "message": slip,
+                }
+            slips.append(slip)
     totals = table[table["question"] == "N"]
     if len(totals):
         group_n = int(totals["n"].iloc[0])
@@ -268,7 +279,10 @@ def table_slips(table: pd.DataFrame) -> list[str]:
             "question", sort=False
         ):
             if int(rows["n"].sum()) != group_n:  # a published table may omit "no answer"
-                slips.append(f"{code}: options add up to {int(rows['n'].sum())}, but N = {group_n}")
+                slips.append(
+                    gettext("%(question)s: options add up to %(sum)d, but N = %(n)d")
+                    % {"question": code, "sum": int(rows["n"].sum()), "n": group_n}
+                )
     return slips
 
 

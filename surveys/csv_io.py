@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from surveys.questionnaires import (
@@ -220,17 +221,22 @@ def table_rows(table, values: dict, lang: str = "en") -> Iterator[list]:
 
 @dataclass
 class Problem:
+    """What is wrong, where. Messages are written in the active language (the admin's; the
+    import command runs in English)."""
+
     row: int  # the spreadsheet row: the header is row 1
     column: str
     message: str
 
     def __str__(self) -> str:
-        where = f"row {self.row}" if self.row else "file"
-        return (
-            f"{where}, column {self.column}: {self.message}"
-            if self.column
-            else (f"{where}: {self.message}")
-        )
+        values = {"row": self.row, "column": self.column, "message": self.message}
+        if self.row and self.column:
+            return gettext("row %(row)d, column %(column)s: %(message)s") % values
+        if self.row:
+            return gettext("row %(row)d: %(message)s") % values
+        if self.column:
+            return gettext("file, column %(column)s: %(message)s") % values
+        return gettext("file: %(message)s") % values
 
 
 @dataclass
@@ -252,22 +258,17 @@ def decode(data: bytes) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        hint = ""
+        message = gettext(
+            "bad encoding: the file is not UTF-8 (byte %(byte)s at position %(position)d)."
+        ) % {"byte": f"{data[error.start]:#04x}", "position": error.start}
         try:
             data.decode("cp932")
-            hint = " It looks like Shift_JIS: save it as “CSV UTF-8” and import again."
+            message += " " + gettext(
+                "It looks like Shift_JIS: save it as “CSV UTF-8” and import again."
+            )
         except UnicodeDecodeError:
             pass
-        raise ImportRejected(
-            [
-                Problem(
-                    0,
-                    "",
-                    f"bad encoding: the file is not UTF-8 (byte {data[error.start]:#04x}"
-                    f" at position {error.start}).{hint}",
-                )
-            ]
-        ) from None
+        raise ImportRejected([Problem(0, "", message)]) from None
 
 
 _INDEXES: dict[int, dict[str, str]] = {}
@@ -309,10 +310,11 @@ def _parse_cell(question: Question, raw: str, answers: dict) -> str | None:
     text = unsafe_text(raw.strip())
     if text == "":
         return None
+    found = {"text": repr(text), "choices": _choices(question)}
     if question.kind == SINGLE:
         code = _lookup(question.options, text)
         if code is None:
-            return f"unknown option {text!r} (expected one of {_choices(question)})"
+            return gettext("unknown option %(text)s (expected one of %(choices)s)") % found
         answers[question.code] = code
     elif question.kind == SCALE:
         number = normalize_text(text).rstrip("%").strip()
@@ -321,8 +323,8 @@ def _parse_cell(question: Question, raw: str, answers: dict) -> str | None:
             try:
                 float(number)
             except ValueError:
-                return f"not a number: {text!r} (expected one of {_choices(question)})"
-            return f"scale out of range: {text!r} (expected one of {_choices(question)})"
+                return gettext("not a number: %(text)s (expected one of %(choices)s)") % found
+            return gettext("scale out of range: %(text)s (expected one of %(choices)s)") % found
         answers[question.code] = int(code)
     elif question.kind == MULTI:
         chosen = []
@@ -337,10 +339,10 @@ def _parse_cell(question: Question, raw: str, answers: dict) -> str | None:
                 continue
             code = _lookup(question.options, item)
             if code is None:
-                return (
-                    f"unknown option {item!r} (expected {_choices(question)}; "
-                    f"write free text as 'other: {item}')"
-                )
+                return gettext(
+                    "unknown option %(text)s (expected %(choices)s; write free text as "
+                    "'other: %(item)s')"
+                ) % {"text": repr(item), "choices": _choices(question), "item": item}
             chosen.append(code)
         answers[question.code] = list(dict.fromkeys(chosen))
     elif question.kind == VALUES:
@@ -351,7 +353,8 @@ def _parse_cell(question: Question, raw: str, answers: dict) -> str | None:
 
 
 def _choices(question: Question) -> str:
-    return ", ".join(label_in(o.label, "en") for o in question.options)
+    """The options' labels in the active language."""
+    return ", ".join(str(o.label) for o in question.options)
 
 
 def parse_responses(text: str, questionnaire: int, group_name: str) -> ParsedFile:
@@ -370,9 +373,10 @@ def parse_responses(text: str, questionnaire: int, group_name: str) -> ParsedFil
     known = set(COMMON + OPTIONAL) | set(own) | others
     for name in header:
         if name not in known:
-            parsed.problems.append(Problem(1, name or "(empty)", "unknown column"))
+            column = name or gettext("(empty)")
+            parsed.problems.append(Problem(1, column, gettext("unknown column")))
     if len(set(header)) != len(header):
-        parsed.problems.append(Problem(1, "", "a column name appears twice"))
+        parsed.problems.append(Problem(1, "", gettext("a column name appears twice")))
     if parsed.problems:
         return parsed
     seen: dict[str, int] = {}
@@ -381,7 +385,12 @@ def parse_responses(text: str, questionnaire: int, group_name: str) -> ParsedFil
             continue
         if len(cells) > len(header):
             parsed.problems.append(
-                Problem(line, "", f"{len(cells)} cells, header has {len(header)}")
+                Problem(
+                    line,
+                    "",
+                    gettext("%(cells)d cells, the header has %(columns)d")
+                    % {"cells": len(cells), "columns": len(header)},
+                )
             )
             continue
         record = dict(zip(header, cells + [""] * (len(header) - len(cells)), strict=True))
@@ -396,7 +405,12 @@ def parse_responses(text: str, questionnaire: int, group_name: str) -> ParsedFil
         respondent = parsed_row["respondent"]
         if respondent in seen:
             parsed.problems.append(
-                Problem(line, "respondent", f"{respondent!r} already on row {seen[respondent]}")
+                Problem(
+                    line,
+                    "respondent",
+                    gettext("%(respondent)s already on row %(row)d")
+                    % {"respondent": repr(respondent), "row": seen[respondent]},
+                )
             )
         seen[respondent] = line
         parsed.rows.append(parsed_row)
@@ -408,7 +422,12 @@ def _parse_row(record, line, own, others, group_name, problems) -> dict | None:
     group = unsafe_text(record.get("group", ""))
     if group and normalize_text(group) != normalize_text(group_name):
         problems.append(
-            Problem(line, "group", f"{group!r} is not the group being imported ({group_name!r})")
+            Problem(
+                line,
+                "group",
+                gettext("%(group)s is not the group being imported (%(imported)s)")
+                % {"group": repr(group), "imported": repr(group_name)},
+            )
         )
     gender_text = normalize_text(record.get("gender", ""))
     gender = _lookup(GENDERS, gender_text) or GENDER_EXTRA.get(gender_text)
@@ -417,7 +436,11 @@ def _parse_row(record, line, own, others, group_name, problems) -> dict | None:
             Problem(
                 line,
                 "gender",
-                f"unknown option {record['gender']!r} (expected man, woman or no response)",
+                gettext("unknown option %(text)s (expected one of %(choices)s)")
+                % {
+                    "text": repr(record["gender"]),
+                    "choices": ", ".join(str(o.label) for o in GENDERS),
+                },
             )
         )
     age_text = record.get("age_band", "")
@@ -429,7 +452,8 @@ def _parse_row(record, line, own, others, group_name, problems) -> dict | None:
             Problem(
                 line,
                 "age_band",
-                f"unknown option {age_text!r} (expected {', '.join(o.code for o in AGE_BANDS)})",
+                gettext("unknown option %(text)s (expected one of %(choices)s)")
+                % {"text": repr(age_text), "choices": ", ".join(o.code for o in AGE_BANDS)},
             )
         )
     answers: dict = {}
@@ -439,7 +463,7 @@ def _parse_row(record, line, own, others, group_name, problems) -> dict | None:
             problems.append(Problem(line, code, message))
     for code in others:
         if record.get(code, ""):
-            problems.append(Problem(line, code, "belongs to the other questionnaire"))
+            problems.append(Problem(line, code, gettext("belongs to the other questionnaire")))
     if len(problems) > before:
         return None
     return {
@@ -468,7 +492,7 @@ def published_table_slips(text: str) -> list[str]:
                 k: int(float(record.get(k) or 0)) for k in ("n", "man", "woman", "no_response")
             }
         except ValueError:
-            raise ImportRejected([Problem(line, "n", "not a number")]) from None
+            raise ImportRejected([Problem(line, "n", gettext("not a number"))]) from None
         question = current if not re.fullmatch(r"N[12]?", current) else "N"
         kind = "n" if question == "N" else _kind_of(question)
         rows.append(

@@ -15,6 +15,7 @@ from surveys.questionnaires import (
     TEXT,
     VALUES,
 )
+from surveys.text import normalize_text
 
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 FREE_TEXT_SEPARATORS = re.compile(r"[;；、,，\n]")
@@ -143,3 +144,58 @@ class QuestionnaireForm(forms.Form):
             elif question.kind == TEXT and (raw or "").strip():
                 answers[code] = raw.strip()
         return answers
+
+
+def initial_from(responses, value_numbers: dict[str, str]) -> dict:
+    """The form's initial data showing answers already sent (``responses``: the player's
+    stored responses for this game), so a reopened questionnaire shows them, ready to change.
+
+    ``value_numbers``: normalized deck value name (either language) → value number. Values are
+    stored as the names written; a name of the deck is ticked again, any other text goes back
+    to the "in your own words" box.
+    """
+    initial: dict = {}
+    for response in responses:
+        initial.update(
+            gender=response.gender, age_band=response.age_band, nationality=response.nationality
+        )
+        answers = response.answers or {}
+        for question in QUESTIONNAIRES[response.questionnaire].questions:
+            code = question.code
+            if code not in answers:
+                continue
+            stored = answers[code]
+            if question.kind in (SINGLE, SCALE):
+                initial[code] = str(stored)
+            elif question.kind == MULTI:
+                initial[code] = list(stored)
+                if answers.get(f"{code}_other"):
+                    initial[f"{code}_other"] = answers[f"{code}_other"]
+            elif question.kind == VALUES:
+                picked, written = [], []
+                for text in stored:
+                    number = value_numbers.get(normalize_text(text))
+                    single_taken = code == "F" and picked
+                    if number and number not in picked and not single_taken:
+                        picked.append(number)
+                    else:
+                        written.append(text)
+                initial[code] = (picked[0] if picked else "") if code == "F" else picked
+                if written:
+                    initial[f"{code}_other"] = "; ".join(written)
+            else:
+                initial[code] = stored
+    return initial
+
+
+def is_answered(form: QuestionnaireForm, question) -> bool:
+    """Whether the form (as shown: posted data, else initial) holds an answer to ``question``."""
+    names = [question.code] + ([f"{question.code}_other"] if question.kind in (MULTI, VALUES)
+                               else [])  # fmt: skip
+    for name in names:
+        value = form[name].value()
+        if isinstance(value, list | tuple) and any(str(v).strip() for v in value):
+            return True
+        if isinstance(value, str | int) and str(value).strip():
+            return True
+    return False

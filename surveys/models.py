@@ -38,7 +38,9 @@ class Group(models.Model):
 class GroupRoom(models.Model):
     """A game room a group played in: its responses count for the group."""
 
-    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="rooms")
+    group = models.ForeignKey(
+        Group, on_delete=models.CASCADE, related_name="rooms", verbose_name=_("group")
+    )
     room_code = models.CharField(_("room code"), max_length=32, unique=True)
 
     class Meta:
@@ -129,7 +131,7 @@ class ValueAlias(models.Model):
         verbose_name=_("value type"),
     )
     text = models.CharField(_("alias"), max_length=120)
-    normalized = models.CharField(max_length=120, unique=True, editable=False)
+    normalized = models.CharField(_("normalized"), max_length=120, unique=True, editable=False)
     language = models.CharField(
         _("language"), max_length=2, choices=[("en", "English"), ("ja", "日本語")], blank=True
     )

@@ -153,13 +153,13 @@ Q2 = Questionnaire(
         Question(
             "D2",
             SCALE,
-            _("Please tell us about the difficulty level of VK."),
+            _("Please tell us about the difficulty level of Value Karuta."),
             _scale(_("1 (difficult)"), _("5 (easy)")),
         ),
         Question(
             "E2",
             MULTI,
-            _("Please tell us your impression of the appearance of VK."),
+            _("Please tell us your impression of the appearance of Value Karuta."),
             (
                 Option("pretty", _("pretty")),
                 Option("pleasant", _("pleasant")),

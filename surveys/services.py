@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext
 
 from surveys.csv_io import ImportRejected, Problem, decode, parse_responses
 from surveys.models import Group, GroupRoom, Response
@@ -52,6 +53,44 @@ def response_submit(
         return Response.objects.get(**lookup), False
 
 
+def response_revise(
+    *,
+    room_code: str,
+    questionnaire: int,
+    respondent: str,
+    gender: str,
+    age_band: str,
+    nationality: str,
+    answers: dict,
+    language: str = "",
+) -> Response | None:
+    """A player changes the answers they sent for this game: the one response is updated
+    (created if there was none), or removed when every answer was cleared. Returns the
+    response kept, or None."""
+    room_code = room_code.strip().upper()
+    lookup = {
+        "room_code": room_code,
+        "questionnaire": questionnaire,
+        "respondent": respondent,
+        "source": Response.WEB,
+    }
+    if not answers:
+        Response.objects.filter(**lookup).delete()
+        return None
+    fields = {
+        "gender": gender,
+        "age_band": age_band,
+        "nationality": nationality[:64],
+        "answers": answers,
+        "language": language[:8],
+    }
+    if Response.objects.filter(**lookup).update(**fields):
+        return Response.objects.get(**lookup)
+    response, _created = response_submit(room_code=room_code, questionnaire=questionnaire,
+                                         respondent=respondent, **fields)  # fmt: skip
+    return response
+
+
 @dataclass
 class ImportResult:
     group: Group | None = None
@@ -66,7 +105,7 @@ def responses_import(*, data: bytes, questionnaire: int, group_name: str) -> Imp
     problem found, each naming its row and column)."""
     group_name = group_name.strip()
     if not group_name:
-        raise ImportRejected([Problem(0, "group", "a group name is required")])
+        raise ImportRejected([Problem(0, "group", gettext("a group name is required"))])
     parsed = parse_responses(decode(data), questionnaire, group_name)
     if parsed.is_table:
         return ImportResult(slips=parsed.slips, is_table=True)
@@ -80,7 +119,12 @@ def responses_import(*, data: bytes, questionnaire: int, group_name: str) -> Imp
             ).values_list("respondent", flat=True)
         )
         clashes = [
-            Problem(0, "respondent", f"{row['respondent']!r} was already imported into this group")
+            Problem(
+                0,
+                "respondent",
+                gettext("%(respondent)s was already imported into this group")
+                % {"respondent": repr(row["respondent"])},
+            )
             for row in parsed.rows
             if row["respondent"] in taken
         ]

@@ -8,17 +8,18 @@ from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from games.models import ValueType
 from surveys.exports import export_lines, table_lines
-from surveys.forms import TOKEN, QuestionnaireForm
+from surveys.forms import TOKEN, QuestionnaireForm, initial_from, is_answered
 from surveys.models import Group, GroupRoom, Response
 from surveys.questionnaires import MULTI, SCALE, SINGLE, TEXT, VALUES, question
-from surveys.services import response_submit
+from surveys.services import response_revise, response_submit
+from surveys.text import normalize_text
 
 COOKIE = "vk_respondent"
 COOKIE_AGE = 60 * 60 * 24 * 180
@@ -35,18 +36,68 @@ def _values() -> list[tuple[int, str]]:
     return [(v.number, v.text("name", lang)) for v in ValueType.objects.order_by("number")]
 
 
+def _value_numbers() -> dict[str, str]:
+    """Normalized deck value name, in either language → value number (as the form's choice)."""
+    numbers = {}
+    for number, name_en, name_ja in ValueType.objects.values_list("number", "name_en", "name_ja"):
+        for name in (name_en, name_ja):
+            numbers.setdefault(normalize_text(name), str(number))
+    return numbers
+
+
 def _sections(form: QuestionnaireForm) -> list[dict]:
-    """The form's fields grouped by questionnaire and question, for the template."""
+    """The form's fields grouped by questionnaire and question, for the template, with where
+    each question stands ("Question 3 of 15") and how many are answered."""
+    total = sum(len(qn.questions) for qn in form.questionnaires)
     sections = []
+    position = 0
     for qn in form.questionnaires:
         items = []
         for q in qn.questions:
-            item = {"q": q, "field": form[q.code], "other": None, "kind": q.kind}
+            position += 1
+            item = {
+                "q": q,
+                "field": form[q.code],
+                "other": None,
+                "kind": q.kind,
+                "answered": is_answered(form, q),
+                "position": _("Question %(number)d of %(total)d")
+                % {"number": position, "total": total},
+            }
             if q.kind in (MULTI, VALUES):
                 item["other"] = form[f"{q.code}_other"]
             items.append(item)
-        sections.append({"qn": qn, "items": items})
+        count = len(qn.questions)
+        sections.append(
+            {
+                "qn": qn,
+                "items": items,
+                "count": ngettext("%(count)d question", "%(count)d questions", count)
+                % {"count": count},
+            }
+        )
     return sections
+
+
+def _progress(sections: list[dict]) -> dict:
+    """How many questions are answered, as the page first shows it; the page's script keeps
+    it up to date with ``template`` ({answered} stands for the count)."""
+    total = sum(len(section["items"]) for section in sections)
+    answered = sum(item["answered"] for section in sections for item in section["items"])
+
+    def text(count):
+        return ngettext(
+            "%(answered)s of %(total)d question answered",
+            "%(answered)s of %(total)d questions answered",
+            total,
+        ) % {"answered": count, "total": total}
+
+    return {
+        "total": total,
+        "answered": answered,
+        "text": text(answered),
+        "template": text("{answered}"),
+    }
 
 
 @never_cache
@@ -62,43 +113,59 @@ def room_survey(request, code: str):
         token = secrets.token_urlsafe(24)
     if request.method == "POST":
         form = QuestionnaireForm(request.POST, questionnaires=numbers, values=_values())
+        # A form shown with the answers already sent changes them; a fresh one (a second tab,
+        # a double click) never replaces the first answers sent.
+        revising = request.POST.get("revise") == "1"
         if form.is_valid():
             respondent = form.cleaned_data["respondent"]
+            about = {
+                "gender": form.cleaned_data["gender"] or "no_response",
+                "age_band": form.cleaned_data["age_band"] or "unknown",
+                "nationality": form.cleaned_data["nationality"].strip(),
+                "language": (get_language() or "")[:8],
+            }
             created_any = False
             for number in numbers:
                 answers = form.answers_for(number)
+                common = {"room_code": code, "questionnaire": number, "respondent": respondent}
+                if revising:
+                    response_revise(**common, answers=answers, **about)
+                    continue
                 if not answers:
                     continue
-                _response, created = response_submit(
-                    room_code=code,
-                    questionnaire=number,
-                    respondent=respondent,
-                    gender=form.cleaned_data["gender"] or "no_response",
-                    age_band=form.cleaned_data["age_band"] or "unknown",
-                    nationality=form.cleaned_data["nationality"].strip(),
-                    answers=answers,
-                    language=(get_language() or "")[:8],
-                )
+                _response, created = response_submit(**common, answers=answers, **about)
                 created_any = created_any or created
             url = reverse("surveys:thanks", args=[code])
-            if not created_any:
+            if revising:
+                url += "?" + urlencode({"updated": 1})
+            elif not created_any:
                 url += "?" + urlencode({"already": 1})
             response = redirect(url)
             response.set_cookie(COOKIE, respondent, max_age=COOKIE_AGE, samesite="Lax")
             return response
     else:
-        form = QuestionnaireForm(
-            initial={"respondent": token}, questionnaires=numbers, values=_values()
-        )
+        sent = Response.objects.filter(
+            room_code=code, questionnaire__in=numbers, respondent=token, source=Response.WEB
+        ).order_by("questionnaire")
+        revising = sent.exists()
+        initial = {"respondent": token}
+        if revising:
+            initial.update(initial_from(sent, _value_numbers()))
+        form = QuestionnaireForm(initial=initial, questionnaires=numbers, values=_values())
+    sections = _sections(form)
+    progress = _progress(sections)
     context = {
         "code": code,
         "form": form,
-        "sections": _sections(form),
+        "sections": sections,
+        "progress": progress,
+        "revising": revising,
         "numbers": numbers,
         "draft_key": f"vk-survey-draft:{code}:{''.join(map(str, numbers))}",
         "strings": {
             "draftRestored": _("We kept what you had typed."),
             "sending": _("Sending…"),
+            "progress": progress["template"],
         },
         "kinds": {"single": SINGLE, "scale": SCALE, "multi": MULTI, "values": VALUES, "text": TEXT},
     }
@@ -112,7 +179,11 @@ def thanks(request, code: str):
     return render(
         request,
         "surveys/thanks.html",
-        {"code": code.upper(), "already": bool(request.GET.get("already"))},
+        {
+            "code": code.upper(),
+            "already": bool(request.GET.get("already")),
+            "updated": bool(request.GET.get("updated")),
+        },
     )
 
 

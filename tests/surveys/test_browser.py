@@ -83,10 +83,21 @@ def test_a_phone_player_answers_in_japanese_and_a_reload_keeps_the_draft(browser
     assert rows[0]["answers"] == {"A": "satisfied", "A_reason": "札を探すのが楽しかった",
                                   "F": ["こだわり価値"]}  # fmt: skip
     assert rows[1]["answers"] == {"B2": 4, "E2": ["pretty"]} and rows[1]["gender"] == "woman"
-    # The draft is gone once stored: the form opens empty for the next game.
+    # The draft is gone once stored; reopened, the page shows the answers sent, to change.
     page.goto(f"{server.url}/ja/survey/room/PHONE1/")
-    assert page.input_value("textarea[name=A_reason]") == ""
     assert page.locator("[data-draft-note]").is_hidden()
+    assert page.locator("[data-revise-note]").is_visible()
+    assert page.input_value("textarea[name=A_reason]") == "札を探すのが楽しかった"
+    assert page.locator("#q-B2 input[value='4']").is_checked()
+    page.fill("textarea[name=A_reason]", "札を探すのがとても楽しかった")
+    page.locator("[data-submit]").click()
+    page.wait_for_url("**/thanks/?updated=1")
+    rows = stored(server, "PHONE1")
+    assert len(rows) == 2 and rows[0]["answers"]["A_reason"] == "札を探すのがとても楽しかった"
+    # A fresh game's questionnaire opens empty.
+    page.goto(f"{server.url}/ja/survey/room/PHONE2/")
+    assert page.input_value("textarea[name=A_reason]") == ""
+    assert page.locator("[data-revise-note]").count() == 0
     context.close()
 
 
@@ -95,11 +106,17 @@ def test_a_double_click_stores_one_response(page, server):
     page.locator("#q-A label.choice", has_text="Dissatisfied").click()
     page.locator("[data-submit]").dblclick()
     page.wait_for_url("**/thanks/**")
-    page.go_back()
-    page.locator("[data-submit]").click()  # and again after going back
-    page.wait_for_url("**/thanks/**")
-    assert "already recorded" in page.content()
     assert len(stored(server, "DBL1")) == 1
+    assert "Your answers were recorded" in page.content()
+    # Back to the form: it shows the answer sent; sending again changes it, never adds one.
+    page.go_back()
+    expect(page.locator("[data-revise-note]")).to_be_visible()
+    assert page.locator("#q-A input[value=dissatisfied]").is_checked()
+    page.locator("#q-A label.choice", has_text="Neither").click()
+    page.locator("[data-submit]").dblclick()
+    page.wait_for_url("**/thanks/?updated=1")
+    rows = stored(server, "DBL1")
+    assert len(rows) == 1 and rows[0]["answers"] == {"A": "neither"}
 
 
 def play_a_short_game(browser, server) -> tuple[str, object]:

@@ -149,6 +149,7 @@ def test_admin_export_actions_stream_safe_csv(admin_client, group):
 def test_admin_import_all_or_nothing(admin_client, aliases):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
+    admin_client.cookies["django_language"] = "en"  # the problems are in the admin's language
     bad = SimpleUploadedFile("bad.csv", b"respondent,A\n1,Satisfied\n2,Happy\n")
     page = admin_client.post("/admin/surveys/group/import/",
                              {"file": bad, "questionnaire": 1, "group": "Paper"})  # fmt: skip

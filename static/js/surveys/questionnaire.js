@@ -19,6 +19,11 @@ function storage() {
 function keepToken(store) {
   const field = form.elements.namedItem("respondent");
   if (!field || !store) return;
+  if (form.hasAttribute("data-revising")) {
+    // The server found this browser's answers under the page's token: keep that one.
+    if (TOKEN_RE.test(field.value)) store.setItem(TOKEN_KEY, field.value);
+    return;
+  }
   const kept = store.getItem(TOKEN_KEY);
   if (kept && TOKEN_RE.test(kept)) field.value = kept;
   else if (TOKEN_RE.test(field.value)) store.setItem(TOKEN_KEY, field.value);
@@ -52,6 +57,24 @@ function restore(data) {
   return restored;
 }
 
+// "3 of 15 questions answered": a question counts once anything in it is chosen or written.
+function updateProgress() {
+  const box = document.querySelector("[data-progress]");
+  if (!box) return;
+  const questions = form.querySelectorAll(".question[id^='q-']");
+  let answered = 0;
+  for (const question of questions) {
+    const fields = question.querySelectorAll("input, textarea");
+    const done = [...fields].some((el) =>
+      el.type === "radio" || el.type === "checkbox" ? el.checked : el.value.trim() !== "");
+    if (done) answered += 1;
+  }
+  const bar = box.querySelector("progress");
+  if (bar) bar.value = answered;
+  const text = box.querySelector("[data-progress-text]");
+  if (text && strings.progress) text.textContent = strings.progress.replace("{answered}", answered);
+}
+
 if (form) {
   const store = storage();
   const key = form.dataset.draftKey;
@@ -74,6 +97,9 @@ if (form) {
   const save = () => store && store.setItem(key, JSON.stringify(snapshot()));
   form.addEventListener("input", save);
   form.addEventListener("change", save);
+  form.addEventListener("input", updateProgress);
+  form.addEventListener("change", updateProgress);
+  updateProgress(); // a restored draft counts too
   form.addEventListener("submit", (event) => {
     const button = form.querySelector("[data-submit]");
     if (form.dataset.sending) {

@@ -1,9 +1,14 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, no_translations
 
 from surveys.csv_io import ImportRejected
 from surveys.services import responses_import
+
+
+def count(n: int, one: str, many: str) -> str:
+    """ "1 response", "3 responses": this command speaks English only."""
+    return f"{n} {one if n == 1 else many}"
 
 
 class Command(BaseCommand):
@@ -18,6 +23,7 @@ class Command(BaseCommand):
         parser.add_argument("--questionnaire", type=int, choices=[1, 2], required=True)
         parser.add_argument("--group", required=True, help="group name (created if new)")
 
+    @no_translations  # problems are reported in English here (the admin shows them translated)
     def handle(self, *args, file: Path, questionnaire: int, group: str, **options):
         try:
             data = file.read_bytes()
@@ -28,23 +34,21 @@ class Command(BaseCommand):
         except ImportRejected as rejected:
             for problem in rejected.problems:
                 self.stderr.write(str(problem))
-            raise CommandError(
-                f"{file}: rejected, nothing imported ({len(rejected.problems)} problem(s))"
-            ) from None
+            problems = count(len(rejected.problems), "problem", "problems")
+            raise CommandError(f"{file}: rejected, nothing imported ({problems})") from None
         if result.is_table:
             if result.slips:
                 self.stdout.write(f"{file} is a published table; it does not add up:")
                 for slip in result.slips:
                     self.stdout.write(f"  {slip}")
-                raise CommandError(f"{len(result.slips)} arithmetic slip(s); nothing imported")
+                slips = count(len(result.slips), "arithmetic slip", "arithmetic slips")
+                raise CommandError(f"{slips}; nothing imported")
             self.stdout.write(f"{file} is a published table; every row adds up. Nothing imported.")
             return
+        created = count(result.created, "response", "responses")
+        skipped = count(result.skipped, "row", "rows")
         self.stdout.write(
-            f"Imported {result.created} response(s) to questionnaire {questionnaire} "
+            f"Imported {created} to questionnaire {questionnaire} "
             f"into group {result.group.name!r}"
-            + (
-                f"; {result.skipped} row(s) of the other questionnaire skipped"
-                if result.skipped
-                else ""
-            )
+            + (f"; {skipped} of the other questionnaire skipped" if result.skipped else "")
         )
