@@ -47,13 +47,24 @@ export function langsOf(textByLang) {
   return Object.keys(textByLang || {});
 }
 
-/** A name in the room's language(s): Japanese on top, English under it in "both". */
+/** A name in the room's language(s): Japanese on top, English under it in "both". A Japanese
+ * name may break only before its 価値 (with `word-break: keep-all`): こだわり/価値, never 価/値. */
 export function nameNode(name, cls = "name") {
   const langs = langsOf(name);
   const node = el("span", { class: cls });
-  langs.forEach((lang, i) =>
-    node.append(el("span", { lang, class: i ? "sub" : "main", text: name[lang] })),
-  );
+  langs.forEach((lang, i) => {
+    const part = el("span", { lang, class: i ? "sub" : "main" });
+    const text = name[lang];
+    const at = lang === "ja" ? text.lastIndexOf("価値") : -1;
+    if (at > 0) part.append(text.slice(0, at), el("wbr"), text.slice(at));
+    else if (lang === "en") {
+      // "value", the word every name shares: a compact card may leave it out (the aria-label
+      // and the card's back keep the whole name).
+      text.split(/( value\b)/).forEach((piece) =>
+        part.append(piece === " value" ? el("span", { class: "generic", text: piece }) : piece));
+    } else part.textContent = text;
+    node.append(part);
+  });
   return node;
 }
 
@@ -65,26 +76,92 @@ export function plainName(name) {
 
 // --- drawing ---------------------------------------------------------------------------
 
+/** The board, updated in place: a card's node is kept (keyed by its data-id) as long as its
+ * face is the same, so a keyboard user's focus stays where it was when others take cards. */
 export function drawBoard(onTake) {
   const board = $("board");
   if (!board) return;
-  board.replaceChildren();
-  board.hidden = room.order.length === 0;
-  for (const id of room.order) {
+  const focused = document.activeElement?.closest?.(".torifuda");
+  const focusedId = focused && board.contains(focused) ? focused.dataset.id : null;
+  const old = new Map([...board.children].map((node) => [node.dataset.id, node]));
+  const tag = onTake ? "BUTTON" : "DIV";
+  room.order.forEach((id, index) => {
     const card = room.board.get(id);
-    const tag = onTake ? "button" : "div";
-    const attrs = { class: "torifuda", "data-id": id, style: `--field: ${card.color}` };
-    if (onTake) {
-      attrs.type = "button";
-      attrs["aria-label"] = t("take", { name: plainName(card.name) });
+    const face = JSON.stringify([card.name, card.image, card.color, tag]);
+    let node = old.get(String(id));
+    old.delete(String(id));
+    if (!node || node.dataset.face !== face) {
+      const fresh = cardNode(id, card, onTake);
+      fresh.dataset.face = face;
+      if (node) node.replaceWith(fresh);
+      node = fresh;
     }
-    const node = el(tag, attrs, el("img", { src: card.image, alt: "", width: 96, height: 96 }),
-      nameNode(card.name));
-    if (onTake) node.addEventListener("click", () => onTake(id));
-    board.append(node);
+    // Moving a node that is already in place would drop its focus: move only what is not.
+    if (board.children[index] !== node) board.insertBefore(node, board.children[index] || null);
     markCard(id);
-  }
+  });
+  for (const node of old.values()) node.remove();
+  board.hidden = room.order.length === 0;
   board.style.setProperty("--count", room.order.length);
+  const langs = room.order.length ? langsOf(room.board.get(room.order[0]).name) : [];
+  if (board.dataset.langs !== langs.join(" ")) {
+    board.dataset.langs = langs.join(" ");
+    fitNames(board);
+  }
+  if (focusedId !== null) keepFocus(board, focusedId);
+}
+
+function cardNode(id, card, onTake) {
+  const attrs = { class: "torifuda", "data-id": id, style: `--field: ${card.color}` };
+  if (onTake) {
+    attrs.type = "button";
+    attrs["aria-label"] = t("take", { name: plainName(card.name) });
+  }
+  const node = el(onTake ? "button" : "div", attrs,
+    el("img", { src: card.image, alt: "", width: 96, height: 96 }), nameNode(card.name));
+  if (onTake) node.addEventListener("click", () => onTake(id));
+  return node;
+}
+
+/** Focus back on the card it was on, or, if that card was just taken (disabled), on the
+ * nearest card still on the board: never lost to the page's body. */
+function keepFocus(board, id) {
+  const cards = [...board.children];
+  const at = cards.findIndex((node) => node.dataset.id === id);
+  if (at < 0) return;
+  const usable = (node) => node && !node.disabled;
+  let target = cards[at];
+  for (let step = 1; !usable(target) && step < cards.length; step++) {
+    target = [cards[at + step], cards[at - step]].find(usable);
+  }
+  if (usable(target) && document.activeElement !== target) target.focus({ preventScroll: true });
+}
+
+/** The widest word of the board's names, in em of each name line's font (--main-em,
+ * --sub-em), and the widest whole name (--main-line-em, --sub-line-em): the sheet sizes the
+ * names so that word (or name) fits the card in container query units, so names wrap between
+ * words and never stick out of a card. */
+function fitNames(board) {
+  const context = document.createElement("canvas").getContext("2d");
+  for (const part of ["main", "sub"]) {
+    const spans = board.querySelectorAll(`.torifuda .name .${part}`);
+    if (!spans.length) continue;
+    const style = getComputedStyle(spans[0]);
+    context.font = `${style.fontStyle} ${style.fontWeight} 100px ${style.fontFamily}`;
+    const em = (text) => context.measureText(text).width / 100;
+    let widest = 0;
+    let whole = 0;
+    for (const span of spans) {
+      // Japanese breaks only before 価値 (<wbr>); English at spaces and after hyphens.
+      const words = span.lang === "ja"
+        ? [...span.childNodes].filter((n) => n.nodeType === Node.TEXT_NODE).map((n) => n.data)
+        : span.textContent.split(/\s+|(?<=-)/);
+      for (const word of words) widest = Math.max(widest, em(word));
+      whole = Math.max(whole, em(span.textContent));
+    }
+    board.style.setProperty(`--${part}-em`, widest.toFixed(3));
+    board.style.setProperty(`--${part}-line-em`, whole.toFixed(3)); // the longest on one line
+  }
 }
 
 function markCard(id) {
@@ -92,13 +169,15 @@ function markCard(id) {
   const card = room.board.get(id);
   if (!node || !card) return;
   node.classList.toggle("gone", card.gone);
-  if (card.gone && node.tagName === "BUTTON") node.disabled = true;
+  if (node.tagName === "BUTTON") node.disabled = card.gone;
   node.classList.toggle("locked", !card.gone && room.you.locked && room.state === "reading");
   // Taken by mistake this card: marked on every screen that was told, until the next card.
   node.classList.toggle("mistaken", Boolean(room.turn?.wrong?.some((w) => w.card === id)));
   const taker = card.taken_by ? room.players.get(card.taken_by) : null;
-  node.querySelector(".taker")?.remove();
-  if (card.gone) node.append(el("span", { class: "taker", text: taker ? taker.nickname : "—" }));
+  const label = node.querySelector(".taker");
+  if (!card.gone) label?.remove();
+  else if (label) label.textContent = taker ? taker.nickname : "—";
+  else node.append(el("span", { class: "taker", text: taker ? taker.nickname : "—" }));
 }
 
 function remainingText() {
