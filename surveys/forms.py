@@ -156,9 +156,13 @@ def initial_from(responses, value_numbers: dict[str, str]) -> dict:
     """
     initial: dict = {}
     for response in responses:
-        initial.update(
-            gender=response.gender, age_band=response.age_band, nationality=response.nationality
-        )
+        # "no response" and "unknown" are also what a blank choice is stored as: shown blank,
+        # and stored the same again.
+        if response.gender != "no_response":
+            initial["gender"] = response.gender
+        if response.age_band != "unknown":
+            initial["age_band"] = response.age_band
+        initial["nationality"] = response.nationality
         answers = response.answers or {}
         for question in QUESTIONNAIRES[response.questionnaire].questions:
             code = question.code

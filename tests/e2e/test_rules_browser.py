@@ -161,3 +161,22 @@ def test_the_questionnaire_counts_the_answers_as_they_are_given(browser, server,
     assert r[0] >= -1 and r[1] <= 844
     assert horizontal_scroll(page) == 0
     page.context.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_a_card_page_with_a_doi_fits_a_phone(browser, server, lang):
+    """The cited handle and DOI are long unbroken links: they wrap instead of widening the
+    page of a phone."""
+    for slug, link in (("cultural-value", "hdl.handle.net"), ("dominant-social-value", "doi.org")):
+        page = open_page(browser, f"{server.url}/{lang}/study/{slug}/", lang, PHONE)
+        anchor = page.locator(f".card-facts a[href*='{link}']")
+        expect(anchor).to_be_visible()
+        assert horizontal_scroll(page) == 0, slug
+        right = anchor.evaluate("n => n.getBoundingClientRect().right")
+        assert right <= PHONE[0], (slug, right)
+        page.locator(".yomifuda summary").click()
+        inner = page.locator(f".yomifuda a[href*='{link}']")
+        expect(inner).to_be_visible()
+        box = page.locator(".yomifuda").evaluate("n => n.getBoundingClientRect().right")
+        assert inner.evaluate("n => n.getBoundingClientRect().right") <= box + 1
+        page.context.close()
