@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST, require_safe
 
@@ -61,7 +62,9 @@ def play_strings() -> dict[str, str]:
         "host_reads": _("Reader: the host"),
         "auto_reads": _("Reader: automatic"),
         "kick": _("Kick"),
-        "remove": _("Remove"),
+        # Django's admin says "Remove" too (削除, delete) and its catalogue wins: a context of
+        # our own keeps 外す (the player may come back).
+        "remove": pgettext("host takes a player out", "Remove"),
         "make_reader": _("Make reader"),
         "kicked": _("The host removed you from this room. You cannot rejoin for a while."),
         "removed": _("The host removed you from this room. You can join again."),

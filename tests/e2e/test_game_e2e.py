@@ -29,6 +29,8 @@ ERRORS: list[str] = []
 
 def new_page(browser, **kwargs):
     context = browser.new_context(locale="en-GB", **kwargs)
+    # The host's console hides the answer unless asked to keep it shown (host.js).
+    context.add_init_script("localStorage.setItem('vk-host-answer', 'shown')")
     page = context.new_page()
     page.set_default_timeout(15_000)
     page.on("pageerror", lambda error: ERRORS.append(str(error)))
@@ -89,12 +91,12 @@ def test_a_whole_game_in_the_browser(browser, server):
     for turn, taker in enumerate(takers, start=1):
         expect(screen.locator("#turn-info")).to_have_text(f"Card {turn} of 3")
         expect(aki.locator("#read-text p").first).not_to_be_empty()
-        answer = host.locator("#answer .name .main").inner_text()
+        answer = host.locator("#host-answer .name .main").inner_text()
         if turn == 1:
             shot(host, "host-reading")
             shot(aki, "player-reading")
             shot(screen, "screen-reading")
-        taker.locator(f'button.torifuda[aria-label^="Take {answer} "]').click()
+        taker.locator(f'button.torifuda[aria-label="Take {answer}"]').click()
         nickname = "Aki" if taker is aki else "Ben <b>"
         for page in (screen, aki, ben, host):
             expect(page.locator("#result .who")).to_have_text(f"{nickname} took it")
@@ -142,8 +144,8 @@ def test_restart_reader_hand_over_and_kick(browser, tmp_path):
         aki = join(browser, server, code, "Aki", viewport={"width": 390, "height": 844})
         pages.append(aki)
         host.get_by_role("button", name="Start the game").click()
-        answer = host.locator("#answer .name .main").inner_text()
-        aki.locator(f'button.torifuda[aria-label^="Take {answer} "]').click()
+        answer = host.locator("#host-answer .name .main").inner_text()
+        aki.locator(f'button.torifuda[aria-label="Take {answer}"]').click()
         expect(aki.locator("#me")).to_contain_text("Aki: 1 pt, 1 card")
         host.get_by_role("button", name="Next card").click()
         expect(aki.locator("#turn-info")).to_have_text("Card 2 of 24")
@@ -156,13 +158,14 @@ def test_restart_reader_hand_over_and_kick(browser, tmp_path):
         expect(aki.locator("#connection")).to_be_hidden(timeout=20_000)
         expect(aki.locator("#me")).to_contain_text("Aki: 1 pt, 1 card")
         expect(aki.locator("#turn-info")).to_have_text("Card 2 of 24")
-        answer = host.locator("#answer .name .main").inner_text()
-        aki.locator(f'button.torifuda[aria-label^="Take {answer} "]').click()
+        answer = host.locator("#host-answer .name .main").inner_text()
+        aki.locator(f'button.torifuda[aria-label="Take {answer}"]').click()
         expect(aki.locator("#me")).to_contain_text("Aki: 2 pts, 2 cards")
 
         # The host hands the reader role to a player, who then sees the answer and moves on.
         ben = join(browser, server, code, "Ben", waiting="Waiting for the next card")
         pages.append(ben)
+        host.locator("#scores li", has_text="Ben").locator(".menu-toggle").click()  # its ⋯ menu
         host.locator("#scores li", has_text="Ben").get_by_role("button", name="Make reader").click()
         expect(ben.locator("#waiting")).to_contain_text("You are the reader")
         ben.get_by_role("button", name="Next card").click()
@@ -171,8 +174,9 @@ def test_restart_reader_hand_over_and_kick(browser, tmp_path):
         expect(aki.locator("#answer")).to_be_hidden()
 
         # Kicked: told so, and the same nickname cannot come back for a while.
-        host.on("dialog", lambda dialog: dialog.accept())
+        host.locator("#scores li", has_text="Aki").locator(".menu-toggle").click()
         host.locator("#scores li", has_text="Aki").get_by_role("button", name="Kick").click()
+        host.locator("#confirm-ok").click()  # the host's own confirmation dialog
         expect(aki.locator("#waiting")).to_contain_text("The host removed you")
         expect(host.locator("#scores")).not_to_contain_text("Aki")
         aki.reload()

@@ -34,6 +34,23 @@ def test_it_gives_a_new_room_the_hosts_page_language(client, deck, lang):
 
 
 @pytest.mark.django_db
+def test_the_hosts_session_follows_to_the_room_played_again(client, deck):
+    created = client.post("/en/play/new/")
+    old = Room.objects.get(code=created["Location"].rstrip("/").split("/")[-2])
+    services.seat_join(code=old.code, nickname="Aki")
+    Room.objects.filter(pk=old.pk).update(state=rules.FINISHED)
+    new = services.room_rematch(code=old.code, actor=selectors.Actor(rules.HOST))
+    page = client.get(f"/en/play/{new.code}/host/")
+    assert page.context["config"]["token"] == new.host_token
+    assert client.session["hosted_rooms"][new.code] == new.host_token
+    # Another browser, whose session hosts nothing, is not the host of either.
+    from django.test import Client
+
+    stranger = Client().get(f"/en/play/{new.code}/host/")
+    assert stranger.context["config"]["token"] is None
+
+
+@pytest.mark.django_db
 def test_both_languages_stay_a_choice_and_options_win_over_the_page_language(deck):
     room = services.room_create(options={"lang": "both"}, lang="en")
     assert selectors.room_settings(room).lang == "both"
