@@ -103,16 +103,45 @@ def test_every_card_and_the_read_text_fit_the_screen(browser, server, rooms, siz
         assert small_cards(page) == []
         assert min_font(page, ".torifuda .name span") >= 12
         assert horizontal_scroll(page) == 0
-        if size in PHONES:
-            # Nothing scrolled: the board and the read text are there as the page opens.
-            assert page.evaluate("scrollY") == 0
-            assert outside_viewport(page, ".torifuda") == []
-            assert outside_viewport(page, "#reading") == []
-            assert outside_viewport(page, "#read-text p") == [] or page.evaluate(
-                "() => { const box = document.getElementById('reading');"
-                " return box.scrollHeight > box.clientHeight; }"
-            ), "the read text is cut off, but its box does not scroll"
-            assert outside_viewport(page, ".room-bar") == []
+        # Nothing scrolled: the board and the read text are there as the page opens.
+        assert page.evaluate("scrollY") == 0
+        assert outside_viewport(page, ".torifuda") == []
+        assert outside_viewport(page, "#reading") == []
+        assert outside_viewport(page, "#read-text p") == [] or page.evaluate(
+            "() => { const box = document.getElementById('reading');"
+            " return box.scrollHeight > box.clientHeight; }"
+        ), "the read text is cut off, but its box does not scroll"
+        assert outside_viewport(page, ".room-bar") == []
+    finally:
+        page.context.close()
+
+
+@pytest.fixture(scope="module")
+def taken_room(server):
+    """Just after a take, both languages on the cards (the longest names)."""
+    return seed_room(server, players=40, stage="taken", takes=3, lang="both")
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_after_a_take_the_cards_back_is_in_view_and_no_card_overflows(
+    browser, server, taken_room, size
+):
+    page = open_page(
+        browser,
+        f"{server.url}/en/play/{taken_room['code']}/",
+        "en",
+        size,
+        seat_storage(taken_room, "Aiko"),
+    )
+    try:
+        expect(page.locator("#result .card-back")).to_be_visible(timeout=15_000)
+        expect(page.locator(".torifuda")).to_have_count(24)
+        assert outside_viewport(page, "#result .who") == []
+        assert outside_viewport(page, "#result .card-back .name") == []
+        assert outside_viewport(page, "#turn-info") == []
+        assert overflowing(page, ".torifuda .name span") == []
+        assert small_cards(page) == []
+        assert horizontal_scroll(page) == 0
     finally:
         page.context.close()
 
@@ -142,9 +171,10 @@ def test_a_keyboard_users_focus_stays_on_its_card_when_another_player_takes(brow
     try:
         with connect(url, origin=server.url, open_timeout=10) as host:
             answer = hello(host, room["host"], role="host")["turn"]["answer"]["id"]
-        # Tab through the page to a card still on the board that is not the one being read.
+        # Tab from the room bar to a card still on the board that is not the one being read.
+        page.locator("#me").click()
         target = None
-        for _ in range(80):
+        for _ in range(30):
             page.keyboard.press("Tab")
             target = page.evaluate(
                 "() => { const a = document.activeElement;"
