@@ -101,6 +101,10 @@ def play_strings() -> dict[str, str]:
             "Limits under {seconds} s are off: the longest text of these cards takes "
             "{seconds} s to appear at reading pace."
         ),
+        "time_hint_delay": _(
+            "Limits under {seconds} s are off: the text appears only after the delay of "
+            "{seconds} s."
+        ),
         "time_raised": _("Time limit raised to {seconds} s: the text takes longer to appear."),
         "start_waiting": _("Waiting for a player to join"),
         "moving": _("Moving to the new room…"),

@@ -122,6 +122,7 @@ function drawPlayers(isHost) {
   // The list is drawn anew after every take: keep the focus on the menu the host was using.
   const focused = document.activeElement?.closest?.("#scores li[data-seat]")?.dataset.seat;
   drawScores(Infinity, isHost ? playerMenu : null);
+  $("player-count").textContent = String(room.players.size); // under "Players": the number
   $("player-search-box").hidden = !isHost || room.players.size < 2;
   filterPlayers();
   if (focused) document.querySelector(`#scores li[data-seat="${focused}"] .menu-toggle`)?.focus();
@@ -226,17 +227,18 @@ function showApplicable() {
   }
 }
 
-/** Seconds until the longest text of the chosen cards is shown (games/rules.py's rule). */
+/** Seconds until the longest text of the chosen cards is shown (games/rules.py's rule), and
+ * whether the reveal delay is what sets it. */
 function secondsNeeded(s) {
   const table = config.read_seconds?.[s.lang]?.[s.hide_name ? "hidden" : "named"] || {};
-  let needed = Math.max(0, ...s.fields.map((field) => table[field] || 0));
-  if (s.reveal === "delayed") needed = Math.max(needed, s.reveal_delay || 0);
-  return needed;
+  const reading = Math.max(0, ...s.fields.map((field) => table[field] || 0));
+  const delay = s.reveal === "delayed" ? s.reveal_delay || 0 : 0;
+  return { needed: Math.max(reading, delay), byDelay: delay > reading };
 }
 
 /** Disable the limits the text does not fit in; returns the limit to use (raised if need be). */
 function limitTimes(s) {
-  const needed = secondsNeeded(s);
+  const { needed, byDelay } = secondsNeeded(s);
   const select = form.elements.time_limit;
   let off = 0;
   for (const option of select.options) {
@@ -246,7 +248,7 @@ function limitTimes(s) {
   }
   const hint = $("time-hint");
   hint.hidden = off === 0;
-  hint.textContent = off ? t("time_hint", { seconds: needed }) : "";
+  hint.textContent = off ? t(byDelay ? "time_hint_delay" : "time_hint", { seconds: needed }) : "";
   if (s.time_limit > 0 && s.time_limit < needed) {
     const longer = config.time_limits.filter((x) => x >= needed);
     return longer.length ? Math.min(...longer) : 0;
