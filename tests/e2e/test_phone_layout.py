@@ -203,14 +203,22 @@ def test_the_home_page_fits_a_phone(browser, server, size, lang):
     page = open_page(browser, f"{server.url}/{lang}/", lang, size)
     try:
         assert horizontal_scroll(page) == 0
-        # The example cards are inside the screen's width (not pushed out to the right).
-        assert (
-            page.evaluate(
-                "() => [...document.querySelectorAll('.hero-cards li')].filter(li => {"
-                " const r = li.getBoundingClientRect(); return r.left < 0 || r.right > innerWidth;"
-                " }).length"
-            )
-            == 0
+        # The example cards and their names are inside the screen (not pushed out to the right).
+        assert outside_viewport(page, ".hero-cards li") == [] or page.evaluate(
+            "() => [...document.querySelectorAll('.hero-cards li')].every(li => {"
+            " const r = li.getBoundingClientRect(); return r.left >= 0 && r.right <= innerWidth; })"
         )
+        assert overflowing(page, ".hero-cards li span") == []
     finally:
         page.context.close()
+
+
+@pytest.mark.parametrize("path", ["rules/", "study/", "print/", "play/"])
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_every_page_of_the_header_fits_a_phone(browser, server, path, lang):
+    for size in (PHONE, SMALL_PHONE):
+        page = open_page(browser, f"{server.url}/{lang}/{path}", lang, size)
+        try:
+            assert horizontal_scroll(page) == 0, size
+        finally:
+            page.context.close()
