@@ -30,7 +30,7 @@ from functools import partial
 from django.db import connection, transaction
 
 from games import rules, selectors
-from games.models import BoardCard, Room, Seat
+from games.models import BoardCard, Room, Seat, Take
 
 CLOSE_REMOVED = 4000
 CLOSE_KICKED = 4403
@@ -224,17 +224,12 @@ def taken(room: Room, card: BoardCard, seat: Seat, *, bonus: int, next_at, now) 
     )
 
 
-def otetsuki(
-    room: Room, seat: Seat, card: BoardCard, *, mode: str, points: int, locked: bool
-) -> Event:
+def otetsuki(room: Room, seat: Seat, take: Take, *, mode: str, points: int, locked: bool) -> Event:
     return emit(
         room,
         "otetsuki",
         {
-            "seat": seat.pk,
-            "nickname": seat.nickname,
-            "card": card.pk,
-            "name": selectors.texts(card.value_type, "name", selectors.langs_of(room)),
+            **selectors.wrong_take(take, selectors.langs_of(room)),
             "mode": mode,
             "points": points,
             "score": seat.score,

@@ -69,6 +69,15 @@ def play_strings() -> dict[str, str]:
         "kicked": _("The host removed you from this room. You cannot rejoin for a while."),
         "removed": _("The host removed you from this room. You can join again."),
         "players": _("{count} players"),
+        "players_one": _("{count} player"),
+        # Ordinal forms (Intl.PluralRules "ordinal": one → 1st, two → 2nd, few → 3rd, other → 4th).
+        "placed_one": _("You placed {rank}st of {count}"),
+        "placed_two": _("You placed {rank}nd of {count}"),
+        "placed_few": _("You placed {rank}rd of {count}"),
+        "placed_other": _("You placed {rank}th of {count}"),
+        "you_tag": _("(you)"),
+        "reveal_in": _("The text appears in {seconds} s…"),
+        "game_over_watch": _("This game is over. Here is the final ranking."),
         "pts_one": _("{count} pt"),
         "pts": _("{count} pts"),
         "cards_one": _("{count} card"),
@@ -112,6 +121,8 @@ def play_strings() -> dict[str, str]:
         "next": _("Next card"),
         "join_again": _("Join again"),
         "saved": _("Saved."),
+        # The projector, when a list is longer than the screen: "+ 12 more".
+        "more": _("+ {count} more"),
     }
 
 

@@ -229,6 +229,7 @@ def snapshot(*, code: str, actor: Actor) -> dict:
     current = next((c for c in board if c.pk == room.current_card_id), None)
     if current is not None and room.state == rules.READING:
         data["turn"] = turn(room, current, now)
+        data["turn"]["wrong"] = wrong_seen(current, actor, room_settings(room).wrong_take, langs)
         if rules.sees_answer(actor.role, actor.seat_id, room.reader_seat_id):
             data["turn"].update(answer(current, langs))
         data["you"]["locked"] = bool(actor.seat_id) and rules.is_locked_out(
@@ -237,11 +238,32 @@ def snapshot(*, code: str, actor: Actor) -> dict:
     if current is not None and room.state in rules.BETWEEN_CARDS:
         # The yomifuda stays beside the card's back; its time limit is over.
         data["turn"] = {**turn(room, current, now), "remaining_ms": None}
+        data["turn"]["wrong"] = wrong_seen(current, actor, room_settings(room).wrong_take, langs)
         data["result"] = result(current, langs, bonus=bonus_of(current))
         data["room"]["next_in_ms"] = remaining_ms(room.deadline, now)
     if room.state == rules.FINISHED:
         data["ranking"] = final_ranking(room)
     return data
+
+
+def wrong_seen(read_card: BoardCard, actor: Actor, mode: str, langs: tuple[str, ...]) -> list[dict]:
+    """The wrong takes of the card being read that ``actor`` sees, as the otetsuki events
+    told them: everyone's in modes penalty and discuss, only its own in mode off."""
+    takes = Take.objects.filter(read_card=read_card, correct=False)
+    if mode == rules.OFF:
+        takes = takes.filter(seat_id=actor.seat_id) if actor.seat_id else takes.none()
+    return [wrong_take(take, langs) for take in takes.select_related("seat", "card__value_type")]
+
+
+def wrong_take(take: Take, langs: tuple[str, ...]) -> dict:
+    """One wrong take as screens show it: who took which card (``take`` the take's id)."""
+    return {
+        "take": take.pk,
+        "seat": take.seat_id,
+        "nickname": take.seat.nickname,
+        "card": take.card_id,
+        "name": texts(take.card.value_type, "name", langs),
+    }
 
 
 def wrong_takes(read_card_id: int, seat_id: int) -> int:

@@ -439,7 +439,7 @@ def _right_take(room: Room, seat: Seat, card: BoardCard, settings, now) -> Resul
 
 def _wrong_take(room: Room, seat: Seat, card: BoardCard, settings: rules.Settings) -> Result:
     effect = rules.wrong_take(settings.wrong_take)
-    Take.objects.create(
+    take = Take.objects.create(
         room=room, seat=seat, card=card, read_card_id=room.current_card_id, correct=False,
         points=effect.points,
     )  # fmt: skip
@@ -449,7 +449,7 @@ def _wrong_take(room: Room, seat: Seat, card: BoardCard, settings: rules.Setting
     seat.refresh_from_db()
     # Sent in every mode, so every screen's counts stay true; "off" screens show nothing.
     events.otetsuki(
-        room, seat, card, mode=settings.wrong_take, points=effect.points, locked=effect.locks_out
+        room, seat, take, mode=settings.wrong_take, points=effect.points, locked=effect.locks_out
     )
     return Result(
         reply={

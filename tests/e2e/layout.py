@@ -119,38 +119,66 @@ def box(page, selector: str) -> dict:
 
 SEED = """
 import json, random
-from games import services, rules
-from games.models import Room
+from django.db import transaction
+from games import events, services, rules
 from games.selectors import Actor
-opts = json.loads({options!r})
-room = services.room_create(options=opts)
-host = Actor(rules.HOST)
-tokens = {{}}
-for name in json.loads({names!r}):
-    joined = services.seat_join(code=room.code, nickname=name)
-    tokens[name] = joined.seat.token
-stage = {stage!r}
-if stage != "lobby":
-    services.room_start(code=room.code, actor=host, rng=random.Random(7))
-    seats = list(room.seats.filter(status=rules.ACTIVE).order_by("pk"))
-    takes = {takes} if stage != "finished" else 10**6
-    n = 0
-    while n < takes:
+
+
+def seed(options, names, stage, takes):
+    room = services.room_create(options=options)
+    host = Actor(rules.HOST)
+    tokens = {}
+    for name in names:
+        tokens[name] = services.seat_join(code=room.code, nickname=name).seat.token
+    if stage != "lobby":
+        services.room_start(code=room.code, actor=host, rng=random.Random(7))
+        seats = list(room.seats.filter(status=rules.ACTIVE).order_by("pk"))
+        n = 0
+        while n < (takes if stage != "finished" else 10**6):
+            room.refresh_from_db()
+            if room.state == rules.FINISHED:
+                break
+            if room.state != rules.READING:
+                services.room_next(code=room.code, actor=host)
+                continue
+            seat = seats[(n * 7) % len(seats)]
+            services.card_take(code=room.code, actor=Actor(rules.PLAYER, seat.pk),
+                               card_id=room.current_card_id)
+            n += 1
         room.refresh_from_db()
-        if room.state == rules.FINISHED:
-            break
-        if room.state != rules.READING:
+        if stage == "reading" and room.state != rules.READING:
             services.room_next(code=room.code, actor=host)
-            continue
-        seat = seats[(n * 7) % len(seats)]
-        services.card_take(code=room.code, actor=Actor(rules.PLAYER, seat.pk),
-                           card_id=room.current_card_id)
-        n += 1
-    room.refresh_from_db()
-    if stage == "reading" and room.state != rules.READING:
-        services.room_next(code=room.code, actor=host)
-print("SEEDED", json.dumps({{"code": room.code, "host": room.host_token, "seats": tokens}}))
+    return {"code": room.code, "host": room.host_token, "seats": tokens}
+
+
+# One transaction, and no events: nobody is watching these rooms yet.
+with transaction.atomic(), events.collect():
+    rooms = [seed(**spec) for spec in json.loads(SPECS)]
+print("SEEDED", json.dumps(rooms))
 """
+
+
+def _names(players: int) -> list[str]:
+    names = (NICKNAMES * (players // len(NICKNAMES) + 1))[:players]
+    return [n if i < len(NICKNAMES) else f"{n}{i}" for i, n in enumerate(names)]
+
+
+def seed_rooms(server, specs: list[dict]) -> list[dict]:
+    """Several rooms at once (one ``manage.py shell``): each spec holds ``seed_room``'s
+    arguments (players, stage, takes, and the room's options as ``options``)."""
+    specs = [
+        {
+            "options": spec.get("options", {}),
+            "names": _names(spec.get("players", 40)),
+            "stage": spec.get("stage", "lobby"),
+            "takes": spec.get("takes", 0),
+        }
+        for spec in specs
+    ]
+    script = f"SPECS = {json.dumps(json.dumps(specs))}\n" + SEED
+    out = server.manage("shell", "-c", script)
+    line = next(line for line in out.splitlines() if line.startswith("SEEDED "))
+    return json.loads(line.removeprefix("SEEDED "))
 
 
 def seed_room(server, players: int = 40, stage: str = "lobby", takes: int = 0, **options):
@@ -158,14 +186,8 @@ def seed_room(server, players: int = 40, stage: str = "lobby", takes: int = 0, *
     stage "lobby"; "reading" (``takes`` cards taken, then a card being read); "taken"
     (just after ``takes`` takes); or "finished" (every card taken, players taking in turn).
     Returns {"code", "host": host token, "seats": {nickname: seat token}}."""
-    names = (NICKNAMES * (players // len(NICKNAMES) + 1))[:players]
-    names = [n if i < len(NICKNAMES) else f"{n}{i}" for i, n in enumerate(names)]
-    script = SEED.format(
-        options=json.dumps(options), names=json.dumps(names), stage=stage, takes=takes
-    )
-    out = server.manage("shell", "-c", script)
-    line = next(line for line in out.splitlines() if line.startswith("SEEDED "))
-    return json.loads(line.removeprefix("SEEDED "))
+    spec = {"players": players, "stage": stage, "takes": takes, "options": options}
+    return seed_rooms(server, [spec])[0]
 
 
 def host_storage(room: dict) -> dict:
