@@ -138,8 +138,8 @@ def play_a_short_game(browser, server) -> tuple[str, object]:
     host.get_by_role("button", name="Start the game").click()
     for turn in (1, 2):
         expect(player.locator("#turn-info")).to_contain_text(f"{turn} of 2")
-        answer = host.locator("#answer .name .main").inner_text()
-        player.locator(f'button.torifuda[aria-label^="Take {answer} "]').click()
+        answer = host.locator("#host-answer .name .main").inner_text()
+        player.locator(f'button.torifuda[aria-label="Take {answer}"]').click()
         expect(player.locator("#result .who")).to_have_text("Mika took it")
         host.get_by_role("button", name="Next card").click()
     expect(player.locator("#ranking")).to_be_visible()
