@@ -20,6 +20,7 @@ from tests.e2e.layout import (
     overflowing,
     read_card_id,
     seed_room,
+    seed_rooms,
     visible_count,
 )
 from tests.games.conftest import LiveClient, run_async
@@ -43,17 +44,44 @@ def at_least(size, px: float) -> float:
     return px * scale(size) - 0.5
 
 
+# Fields chosen for their number of cards: 2, 3, 7, 12 of the deck's 24 (24: all of them).
+FIELDS = {2: ["psychology"], 3: ["sociology"], 7: ["economics"], 12: ["marketing"]}
+
+
+def room_spec(stage: str, page_lang: str, players: int = PLAYERS, takes: int = 5, **options):
+    """seed_rooms' spec of a room, and the key it is kept under. Its cards are in the page's
+    language unless ``lang`` says otherwise."""
+    options.setdefault("lang", page_lang)
+    spec = {"stage": stage, "players": players, "takes": takes, "options": options}
+    return json.dumps(spec, sort_keys=True), spec
+
+
+# Every room the tests below ask for, seeded at once (one manage.py shell for all).
+WANTED = [
+    *[
+        room_spec(stage, lang)
+        for stage in ("lobby", "reading", "taken", "finished")
+        for lang in LANGS
+    ],
+    room_spec("reading", "ja", lang="both"),
+    *[room_spec("reading", lang, takes=1, fields=f) for lang in LANGS for f in FIELDS.values()],
+    room_spec("lobby", "en", players=500),
+    room_spec("reading", "en", wrong_take="penalty"),
+    room_spec("reading", "ja", wrong_take="discuss"),
+]
+
+
 @pytest.fixture(scope="module")
 def rooms(server):
-    """One seeded room per (stage, language, options), made on first use and shared by every
-    size and check of this module: ``rooms("reading", "en")``."""
-    made: dict = {}
+    """The seeded rooms, shared by every size and check of this module:
+    ``rooms("reading", "en")``, ``rooms("reading", "ja", lang="both")``."""
+    keys, specs = zip(*WANTED, strict=True)
+    made = dict(zip(keys, seed_rooms(server, list(specs)), strict=True))
 
-    def get(stage: str, page_lang: str, players: int = PLAYERS, takes: int = 5, **options):
-        options.setdefault("lang", page_lang)  # the cards in the page's language
-        key = (stage, players, takes, json.dumps(options, sort_keys=True))
+    def get(*args, **kwargs):
+        key, spec = room_spec(*args, **kwargs)
         if key not in made:
-            made[key] = seed_room(server, players, stage, takes=takes, **options)
+            made[key] = seed_rooms(server, [spec])[0]
         return made[key]
 
     return get
@@ -166,10 +194,6 @@ def test_both_languages_sub_names_are_readable(screens, size):
     no_scrolling(page)
 
 
-# Fields chosen for their number of cards: 2, 3, 7, 12 of the deck's 24 (24: above).
-FIELDS = {2: ["psychology"], 3: ["sociology"], 7: ["economics"], 12: ["marketing"]}
-
-
 @pytest.mark.parametrize("size", [PROJECTOR, SMALL], ids=["1920x1080", "1280x720"])
 @pytest.mark.parametrize("count", FIELDS)
 @pytest.mark.parametrize("lang", LANGS)
@@ -218,8 +242,8 @@ async def take_wrong(server, code: str, token: str, card: int) -> dict:
 
 
 @pytest.mark.parametrize(("lang", "mode"), [("en", "penalty"), ("ja", "discuss")])
-def test_a_wrong_take_stays_on_screen_until_the_next_card(browser, server, lang, mode):
-    room = seed_room(server, PLAYERS, "reading", takes=5, lang=lang, wrong_take=mode)
+def test_a_wrong_take_stays_on_screen_until_the_next_card(browser, server, rooms, lang, mode):
+    room = rooms("reading", lang, wrong_take=mode)
     page = open_page(browser, "about:blank", lang, PROJECTOR)
     page.clock.install()
     page.goto(f"{server.url}/{lang}/play/{room['code']}/screen/")
