@@ -155,6 +155,21 @@ def test_the_english_sub_names_are_at_least_12px(browser, server, rooms):
             page.context.close()
 
 
+@pytest.mark.parametrize("size", [(740, 360), (667, 375)], ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("cards", ["en", "both"])
+def test_a_smaller_landscape_phone_keeps_every_card_and_english_names_whole(
+    browser, server, rooms, size, cards
+):
+    page = player_page(browser, server, rooms[cards], "en", size)
+    try:
+        assert outside_viewport(page, ".torifuda") == []
+        assert overflowing(page, ".torifuda .name span") == []
+        assert min_font(page, ".torifuda .name span") >= 12
+        assert small_cards(page) == []
+    finally:
+        page.context.close()
+
+
 def hello(ws, token: str, role: str = "player") -> dict:
     """Say hello on a room's socket; the snapshot it answers."""
     ws.send(json.dumps({"type": "hello", "role": role, "token": token}))
