@@ -432,6 +432,16 @@ def postgres_url(tmp_path_factory) -> Iterator[str]:
 
 
 @pytest.fixture(autouse=True)
+def _language_reset():
+    """A request through Django's test client leaves its language active in the thread: each
+    test starts from the default language, whatever the test before it asked for."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _no_failed_room_lookups():
     """games/limits.py counts failed room lookups per address in the cache, and the in-process
     tests all share one address: each test starts with none counted."""
