@@ -24,6 +24,7 @@ from tests.e2e.layout import (
     overflowing,
     seat_storage,
     seed_room,
+    seed_rooms,
 )
 
 pytestmark = pytest.mark.browser
@@ -37,10 +38,11 @@ WHOLE_TEXT = {"reveal": "delayed", "reveal_delay": 0}
 @pytest.fixture(scope="module")
 def rooms(server):
     """One room per card language, 40 players, 3 cards taken, a card being read."""
-    return {
-        lang: seed_room(server, players=40, stage="reading", takes=3, lang=lang, **WHOLE_TEXT)
+    specs = [
+        {"players": 40, "stage": "reading", "takes": 3, "options": {"lang": lang, **WHOLE_TEXT}}
         for lang in CARD_LANGS
-    }
+    ]
+    return dict(zip(CARD_LANGS, seed_rooms(server, specs), strict=True))
 
 
 def player_page(browser, server, room: dict, lang: str, size: tuple[int, int]):
