@@ -26,9 +26,13 @@ NICKNAMES = [
 ]  # fmt: skip
 
 
-def open_page(browser, url: str, lang: str, size: tuple[int, int], storage: dict | None = None):
+def open_page(
+    browser, url: str, lang: str, size: tuple[int, int], storage: dict | None = None, clock=False
+):
     """A new tab of ``size`` in a browser speaking ``lang``; ``storage`` is put in its
-    localStorage before the page's scripts run (a seat or host token)."""
+    localStorage before the page's scripts run (a seat or host token). With ``clock`` the
+    page's time is Playwright's (installed before its scripts set their timers), for
+    ``page.clock.fast_forward``."""
     width, height = size
     context = browser.new_context(viewport={"width": width, "height": height}, locale=lang)
     if storage:
@@ -38,6 +42,8 @@ def open_page(browser, url: str, lang: str, size: tuple[int, int], storage: dict
         )
     page = context.new_page()
     page.set_default_timeout(15_000)
+    if clock:
+        page.clock.install()
     page.goto(url)
     return page
 

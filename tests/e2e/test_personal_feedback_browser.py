@@ -51,12 +51,13 @@ def test_wrong_takes_stay_until_the_next_card(browser, server, lang):
     room = seed_room(server, players=3, stage="reading", lang=lang, fields=["sociology"])
     code = room["code"]
     base = f"{server.url}/{lang}/play/{code}"
-    phone = open_page(browser, f"{base}/", lang, PHONE, seat_storage(room, "Aiko"))
-    other = open_page(browser, f"{base}/", lang, PHONE, seat_storage(room, "Bartholomew"))
-    screen = open_page(browser, f"{base}/screen/", lang, PROJECTOR)
+    phone = open_page(browser, f"{base}/", lang, PHONE, seat_storage(room, "Aiko"), clock=True)
+    other = open_page(
+        browser, f"{base}/", lang, PHONE, seat_storage(room, "Bartholomew"), clock=True
+    )
+    screen = open_page(browser, f"{base}/screen/", lang, PROJECTOR, clock=True)
     for page in (phone, other, screen):
         expect(page.locator("#read-text p").first).not_to_be_empty()
-        page.clock.install()
 
     wrong = next(
         card
@@ -125,3 +126,24 @@ def test_delayed_text_says_when_it_comes(browser, server, lang):
     expect(host.locator("#read-text p").first).to_contain_text(REVEAL[lang])
     host.context.close()
     assert host_storage(room)  # the host's token is there for the host tests
+
+
+def test_the_newest_words_stay_in_view_while_the_text_appears(browser, server):
+    """A phone's read-text box is bounded: as the text appears, its end is scrolled into it."""
+    room = seed_room(server, players=2, stage="reading", lang="en")
+    url = f"{server.url}/en/play/{room['code']}/"
+    phone = open_page(browser, url, "en", PHONE, seat_storage(room, "Aiko"), clock=True)
+    expect(phone.locator("#read-text p").first).not_to_be_empty()
+    phone.clock.fast_forward("00:14")  # about 210 characters at reading pace: past the box
+    expect(phone.locator("#read-text p").first).to_contain_text("…")
+    end = phone.locator("#read-text p").first.evaluate(
+        """p => { const range = document.createRange(); const text = p.firstChild;
+        range.setStart(text, text.length - 1); range.setEnd(text, text.length);
+        const r = range.getBoundingClientRect();
+        const box = p.closest('#reading').getBoundingClientRect();
+        return {top: r.top, bottom: r.bottom, boxTop: box.top, boxBottom: box.bottom,
+                scrolled: p.closest('#reading').scrollTop}; }"""
+    )
+    assert end["scrolled"] > 0, end
+    assert end["boxTop"] <= end["top"] and end["bottom"] <= end["boxBottom"] + 1, end
+    phone.context.close()

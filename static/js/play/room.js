@@ -246,7 +246,21 @@ function tick() {
     for (const p of document.querySelectorAll("#read-text p")) {
       p.textContent = revealedText(p.dataset.lang, turn.text[p.dataset.lang]);
     }
+    followReveal();
   }
+}
+
+// A bounded read-text box (a phone's) keeps the newest words in view while the text appears:
+// the end of the first paragraph still growing is scrolled up to the box's bottom edge.
+function followReveal() {
+  const box = $("reading");
+  if (!box || box.scrollHeight <= box.clientHeight) return;
+  const growing = [...document.querySelectorAll("#read-text p")].find((p) =>
+    p.textContent.endsWith("…"),
+  );
+  if (!growing) return;
+  const below = growing.getBoundingClientRect().bottom - box.getBoundingClientRect().bottom;
+  if (below > 0) box.scrollTop += below;
 }
 setInterval(tick, 200);
 
