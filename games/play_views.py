@@ -59,6 +59,7 @@ def play_strings() -> dict[str, str]:
         "reconnecting": _("Connection lost, reconnecting…"),
         "you_reader": _("You are the reader: read this aloud, then move to the next card."),
         "reader_is": _("Reader: {name}"),
+        "reader_tag": _("reader"),
         "host_reads": _("Reader: the host"),
         "auto_reads": _("Reader: automatic"),
         "kick": _("Kick"),

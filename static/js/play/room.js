@@ -357,7 +357,10 @@ export function drawScores(limit = Infinity, extra = null) {
         el("span", { class: "nick", text: p.nickname }),
         el("span", { class: "pts", text: points(p.score) }),
         el("span", { class: "cards", text: cards(p.cards) }));
-      if (p.id === room.reader) item.classList.add("is-reader");
+      if (p.id === room.reader) {
+        item.classList.add("is-reader");
+        item.querySelector(".nick").append(el("span", { class: "reader-tag", text: t("reader_tag") }));
+      }
       if (p.id === room.seatId) markYou(item);
       if (extra) extra(item, p);
       return item;
