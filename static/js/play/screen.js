@@ -30,16 +30,26 @@ const page = {
   },
   draw(what) {
     $("lobby").hidden = room.state !== "lobby";
-    drawLobby();
-    if (what === "all") {
-      drawEnd();
-      reserveReadText();
-      fitResult();
+    if (what !== "all") {
+      // Players joining or scores changing: once a frame, however many arrive in it (a hall
+      // of 500 joining at once).
+      cancelAnimationFrame(listsFrame);
+      listsFrame = requestAnimationFrame(drawLists);
+      return;
     }
-    drawSide();
+    drawLists();
+    drawEnd();
+    reserveReadText();
+    fitResult();
     fitBoard();
   },
 };
+let listsFrame = 0;
+
+function drawLists() {
+  drawLobby();
+  drawSide();
+}
 
 /** "+ 12 more", or the key itself when the page's strings predate it. */
 const more = (count) => t("more", { count });
@@ -74,10 +84,15 @@ function fitFont(node, min, max, fits = () => fitsBox(node)) {
 
 // --- the lobby: every name that joined, beside the way in ----------------------------------
 
-function drawLobby() {
+let lobbyDrawn = "";
+
+function drawLobby(force = false) {
   const list = $("lobby-names");
   if (room.state !== "lobby") return;
   const players = [...room.players.values()];
+  const drawn = `${players.map((p) => `${p.id}:${p.nickname}`).join()}|${list.clientWidth}x${list.clientHeight}`;
+  if (drawn === lobbyDrawn && !force) return;
+  lobbyDrawn = drawn;
   $("lobby-count").textContent = playersText(players.length);
   if (!players.length) {
     list.replaceChildren(el("li", { class: "empty", text: t("nobody_yet") }));
@@ -87,11 +102,14 @@ function drawLobby() {
   const nameItem = (p) => el("li", { "data-seat": p.id, text: p.nickname });
   const shown = players.slice(-LOBBY_RENDERED);
   list.replaceChildren(...shown.map(nameItem));
-  // Columns as wide as the widest name, in em so that they follow the font size.
+  // Columns as wide as the widest name (measured each at its own width), in em so that they
+  // follow the font size.
   const u = unit();
   list.style.fontSize = `${2 * u}px`;
-  const widest = Math.max(...[...list.children].map((li) => li.scrollWidth + 2));
-  list.style.setProperty("--name-w", `${widest / (2 * u)}em`);
+  list.classList.add("measuring");
+  const widest = Math.max(...[...list.children].map((li) => li.getBoundingClientRect().width));
+  list.classList.remove("measuring");
+  list.style.setProperty("--name-w", `${(widest + 2) / (2 * u)}em`);
   const size = fitFont(list, 1.05 * u, 2.6 * u);
   if (fitsBox(list)) return;
   // Not all fit even in the smallest type: the latest joiners (a student looks for the name
@@ -100,8 +118,8 @@ function drawLobby() {
   const first = list.firstElementChild.getBoundingClientRect();
   const rowGap = parseFloat(getComputedStyle(list).rowGap) || 0;
   const rows = Math.max(1, Math.floor((list.clientHeight + rowGap) / (first.height + rowGap)));
-  const room_for = Math.max(1, columns * rows - 1);
-  const latest = players.slice(-room_for);
+  const roomFor = Math.max(1, columns * rows - 1);
+  const latest = players.slice(-roomFor);
   list.replaceChildren(
     el("li", { class: "more", text: more(players.length - latest.length) }),
     ...latest.map(nameItem),
@@ -111,29 +129,32 @@ function drawLobby() {
 
 // --- the side: notices about wrong takes, then as many scores as fit -------------------------
 
+const SIDE_ROWS = 60; // more than a side ever holds: a hall of 500 is not drawn whole
+
 function drawSide() {
   limitNotices();
-  drawScores(Infinity);
+  drawScores(SIDE_ROWS);
   const list = $("scores");
-  if (list.closest(".screen-side").offsetParent === null || fitsBox(list)) return;
+  const total = room.players.size;
+  if (list.closest(".screen-side").offsetParent === null) return;
+  if (fitsBox(list) && total <= SIDE_ROWS) return;
   const rowHeight = list.firstElementChild.getBoundingClientRect().height || 1;
   const fit = Math.max(1, Math.floor(list.clientHeight / rowHeight));
-  const total = room.players.size;
   if (total <= fit) return;
   drawScores(Math.max(1, fit - 1));
   list.append(el("li", { class: "more", text: more(total - Math.max(1, fit - 1)) }));
 }
 
-/** The room's wrong takes stay until the next card (room.js draws them); when there are more
- * than the side can hold, the latest ones and a count of the others. */
+/** The room's wrong takes stay until the next card (room.js draws them, beside the board);
+ * when they would take more than half the screen's height from the scores, the latest ones
+ * and a count of the others. */
 function limitNotices() {
   const list = $("notices");
   if (!list || list.hidden) return;
   list.querySelector(".more")?.remove();
   const items = [...list.children];
   for (const item of items) item.hidden = false;
-  const side = list.parentElement.getBoundingClientRect();
-  const limit = side.height * 0.6;
+  const limit = window.innerHeight * 0.45;
   let hiddenCount = 0;
   // Oldest first out; the newest stays whatever its length.
   while (list.getBoundingClientRect().height > limit && hiddenCount < items.length - 1) {
@@ -440,7 +461,7 @@ function fitBoard(force = false) {
 function refit() {
   fitted.key = "";
   reserveReadText();
-  drawLobby();
+  drawLobby(true);
   drawSide();
   fitResult();
   if (room.state === "finished") drawEnd();
