@@ -440,8 +440,11 @@ function fitBoard(force = false) {
   const style = getComputedStyle(board);
   const gap = parseFloat(style.columnGap) || 0;
   const border = Math.max(3, 0.25 * u);
-  const best = bestLayout(n, width, height, gap, border, fitted.words, 2.1 * u, 3.6 * u);
-  if (!best) return;
+  // A box too small for any card with a name (a tiny window): a square-ish grid, small type.
+  const cols = Math.max(1, Math.round(Math.sqrt((n * width) / height)));
+  const best = bestLayout(n, width, height, gap, border, fitted.words, 2.1 * u, 3.6 * u) ?? {
+    cols, rows: Math.ceil(n / cols), side: false, f: 6, image: 0,
+  };
   const apply = (f, image) => {
     board.classList.toggle("side", best.side);
     board.style.setProperty("--cols", best.cols);
