@@ -74,7 +74,7 @@ def look(page, name: str) -> None:
     assert horizontal_scroll(page) <= 0, f"{name}: wider than the screen"
     if GALLERY:
         Path(GALLERY).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(GALLERY) / f"{name}.png"))
+        page.screenshot(path=str(Path(GALLERY) / f"walk-{name}.png"))
 
 
 @pytest.mark.parametrize("size", SIZES)
