@@ -30,7 +30,9 @@ ERRORS = {
     "unavailable": _("Live updates are unavailable for a moment: reconnecting…"),
     # entering a room
     "room_not_found": _("There is no room with this code."),
-    "too_many_attempts": _("Too many attempts with unknown codes: please wait a moment, then try again."),
+    "too_many_attempts": _(
+        "Too many attempts with unknown codes: please wait a moment, then try again."
+    ),
     "bad_token": _("Your seat was not found: please join again."),
     "kicked": _("The host removed you from this room. You cannot rejoin for a while."),
     "bad_nickname": _("Please choose another nickname (1–20 characters)."),
