@@ -139,6 +139,7 @@ def page_config(request, room: Room, role: str, **extra) -> dict:
         "join_url": link,
         "join_loopback": lan.is_loopback(urlsplit(link).netloc),
         "survey_url": survey_url(code),
+        "read_speed": {**rules.READ_SPEED, "other": rules.READ_SPEED_OTHER},
         "strings": play_strings(),
         **extra,
     }

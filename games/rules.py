@@ -165,18 +165,21 @@ def settings_from(data: Mapping, base: Settings | None = None) -> Settings:
 # fit the limit, is harder to explain to a teacher: "the text appears at reading pace, and the
 # limit is at least that long" is one sentence).
 
-# Reading pace, characters a second: how fast screens reveal the read text (room.js READ_SPEED)
+# Reading pace, characters a second: how fast screens reveal the read text (the pages get it in
+# their config, play_views.page_config)
 # and about how fast a person reads it aloud.
 READ_SPEED = {"ja": 8, "en": 15}
+READ_SPEED_OTHER = 12  # a language without its own pace
 
 
 def read_seconds(text_by_lang: Mapping[str, str]) -> int:
     """Whole seconds until a read text is fully shown at reading pace; in "both" each
     language appears side by side at its own pace, so the slower one counts."""
-    return max(
-        (math.ceil(len(text) / READ_SPEED.get(lang, 12)) for lang, text in text_by_lang.items()),
-        default=0,
+    seconds = (
+        math.ceil(len(text) / READ_SPEED.get(lang, READ_SPEED_OTHER))
+        for lang, text in text_by_lang.items()
     )
+    return max(seconds, default=0)
 
 
 def seconds_needed(read_texts: Iterable[Mapping[str, str]], settings: Settings) -> int:

@@ -204,7 +204,8 @@ def snapshot(*, code: str, actor: Actor) -> dict:
     snapshot never waits for the write lock)."""
     room = get_room(code)
     now = timezone.now()
-    langs = langs_of(room)
+    settings = room_settings(room)
+    langs = LANGS[settings.lang]
     board = list(board_query(room).select_related("taken_by"))
     data: dict = {
         "type": "snapshot",
@@ -212,7 +213,7 @@ def snapshot(*, code: str, actor: Actor) -> dict:
         "room": {
             "code": room.code,
             "state": room.state,
-            "settings": room_settings(room).as_dict(),
+            "settings": settings.as_dict(),
             "reader": room.reader_seat_id,
             "next_in_ms": None,
         },
@@ -229,16 +230,16 @@ def snapshot(*, code: str, actor: Actor) -> dict:
     current = next((c for c in board if c.pk == room.current_card_id), None)
     if current is not None and room.state == rules.READING:
         data["turn"] = turn(room, current, now)
-        data["turn"]["wrong"] = wrong_seen(current, actor, room_settings(room).wrong_take, langs)
+        data["turn"]["wrong"] = wrong_seen(current, actor, settings.wrong_take, langs)
         if rules.sees_answer(actor.role, actor.seat_id, room.reader_seat_id):
             data["turn"].update(answer(current, langs))
         data["you"]["locked"] = bool(actor.seat_id) and rules.is_locked_out(
-            room_settings(room).wrong_take, wrong_takes(current.pk, actor.seat_id)
+            settings.wrong_take, wrong_takes(current.pk, actor.seat_id)
         )
     if current is not None and room.state in rules.BETWEEN_CARDS:
         # The yomifuda stays beside the card's back; its time limit is over.
         data["turn"] = {**turn(room, current, now), "remaining_ms": None}
-        data["turn"]["wrong"] = wrong_seen(current, actor, room_settings(room).wrong_take, langs)
+        data["turn"]["wrong"] = wrong_seen(current, actor, settings.wrong_take, langs)
         data["result"] = result(current, langs, bonus=bonus_of(current))
         data["room"]["next_in_ms"] = remaining_ms(room.deadline, now)
     if room.state == rules.FINISHED:

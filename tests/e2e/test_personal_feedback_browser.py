@@ -15,7 +15,6 @@ from tests.e2e.layout import (
     LAPTOP,
     PHONE,
     PROJECTOR,
-    host_storage,
     open_page,
     outside_viewport,
     read_card_id,
@@ -125,7 +124,6 @@ def test_delayed_text_says_when_it_comes(browser, server, lang):
     )
     expect(host.locator("#read-text p").first).to_contain_text(REVEAL[lang])
     host.context.close()
-    assert host_storage(room)  # the host's token is there for the host tests
 
 
 def test_the_newest_words_stay_in_view_while_the_text_appears(browser, server):

@@ -9,7 +9,9 @@ import { hideToast, showToast } from "./toast.js";
 export const config = JSON.parse(document.getElementById("play-config").textContent);
 const S = config.strings;
 const $ = (id) => document.getElementById(id);
-const READ_SPEED = { ja: 8, en: 15 }; // characters a second, about a reader's pace
+// Characters a second, about a reader's pace: the server's (rules.READ_SPEED), which its
+// time-limit rule also uses, so a card never times out before its text is shown.
+const READ_SPEED = config.read_speed;
 
 export function t(key, params = {}) {
   return (S[key] || key).replace(/\{(\w+)\}/g, (_, name) => String(params[name] ?? ""));
@@ -201,7 +203,7 @@ function revealedText(lang, text) {
     // Before the text: say when it comes, so an empty box is not taken for a fault.
     return wait <= 0 ? text : t("reveal_in", { seconds: Math.ceil(wait / 1000) });
   }
-  const shown = Math.floor((elapsed / 1000) * (READ_SPEED[lang] || 12));
+  const shown = Math.floor((elapsed / 1000) * (READ_SPEED[lang] || READ_SPEED.other));
   return shown >= text.length ? text : `${text.slice(0, shown)}…`;
 }
 

@@ -11,6 +11,7 @@ import {
   el,
   langsOf,
   nameNode,
+  playersText,
   points,
   cards as cardsText,
   redraw,
@@ -53,7 +54,6 @@ function drawLists() {
 
 /** "+ 12 more", or the key itself when the page's strings predate it. */
 const more = (count) => t("more", { count });
-const playersText = (count) => t(count === 1 && config.strings.players_one ? "players_one" : "players", { count });
 
 /** --u of screen.css in px: a hundredth of the screen's width (or its 16:9 height). */
 function unit() {
