@@ -192,6 +192,10 @@ def settings_changed(room: Room, settings: rules.Settings) -> Event:
     return emit(room, "settings", {"settings": settings.as_dict()})
 
 
+def room_locked(room: Room, locked: bool) -> Event:
+    return emit(room, "room_locked", {"locked": locked})
+
+
 def reader_changed(room: Room, seat_id: int | None, reading: BoardCard | None) -> Event:
     """The reader role changed hands; while a card is read, the new reader needs its answer."""
     secret = selectors.answer(reading, selectors.langs_of(room)) if reading else None

@@ -30,12 +30,18 @@ from django.core import signing
 from django.core.cache import cache
 from django.http import Http404
 from django.http.cookie import parse_cookie
+from django.utils.crypto import salted_hmac
+from django_ratelimit.core import get_usage
 
 log = logging.getLogger(__name__)
 
 # Messages per second a socket may send on average, and the burst it may send at once.
 MESSAGE_RATE = 20.0
 MESSAGE_BURST = 40
+# What a message costs from its address's budget (Crowd): a snapshot (hello, join, sync) reads
+# the whole room, a take or a ping one row. Sixty sockets each within their own budget, asking
+# for snapshots, would otherwise slow everyone's.
+MESSAGE_COSTS = {"hello": 10, "join": 10, "sync": 10}
 
 COOKIE = "karuta_visitor"
 COOKIE_SALT = "games.limits"
@@ -54,14 +60,64 @@ class TokenBucket:
         self.tokens = float(burst)
         self.updated = self.clock()
 
-    def allow(self) -> bool:
+    def allow(self, cost: float = 1) -> bool:
         now = self.clock()
         self.tokens = min(self.burst, self.tokens + (now - self.updated) * self.rate)
         self.updated = now
-        if self.tokens < 1:
+        if self.tokens < cost:
             return False
-        self.tokens -= 1
+        self.tokens -= cost
         return True
+
+
+def message_cost(kind: str) -> int:
+    return MESSAGE_COSTS.get(kind, 1)
+
+
+class Crowd:
+    """This process's open sockets by counted address: at most ``SOCKETS_PER_ADDRESS`` each,
+    and one message budget that all of an address's sockets share (``ADDRESS_MESSAGE_RATE``
+    a second, ``ADDRESS_MESSAGE_BURST`` at once), on top of each socket's own.
+
+    Counted per process, not in the shared cache: a process that dies takes its sockets with
+    it, where a count in Redis would stay behind and lock a school out. With N processes an
+    address may hold N times the cap; the cap is about one process's memory and CPU."""
+
+    def __init__(self) -> None:
+        self.open: dict[str, int] = {}
+        self.budgets: dict[str, TokenBucket] = {}
+
+    def enter(self, address: str) -> bool:
+        """Count a new socket from ``address``; False (not counted) when it holds its cap."""
+        held = self.open.get(address, 0)
+        if held >= settings.SOCKETS_PER_ADDRESS:
+            return False
+        self.open[address] = held + 1
+        return True
+
+    def leave(self, address: str) -> None:
+        held = self.open.get(address, 0) - 1
+        if held > 0:
+            self.open[address] = held
+        else:  # the last one: forget the address and its budget
+            self.open.pop(address, None)
+            self.budgets.pop(address, None)
+
+    def budget(self, address: str) -> TokenBucket:
+        bucket = self.budgets.get(address)
+        if bucket is None:
+            rate, burst = settings.ADDRESS_MESSAGE_RATE, settings.ADDRESS_MESSAGE_BURST
+            bucket = self.budgets[address] = TokenBucket(rate=rate, burst=burst)
+        return bucket
+
+
+crowd = Crowd()
+
+
+def network_key(address: str) -> str:
+    """What a seat keeps of its network: a keyed hash of the counted address (an IPv4 address
+    or an IPv6 /64), enough to count seats per network, useless to find a person."""
+    return salted_hmac("games.limits.network", address).hexdigest()[:32]
 
 
 # --- back-off -------------------------------------------------------------------------------
@@ -245,3 +301,27 @@ def admit(visitor: Visitor, code: str) -> None:
     if visitor.browser is None:
         visitor.browser = secrets.token_urlsafe(12)
     visitor.changed = True
+
+
+# --- creating rooms -------------------------------------------------------------------------
+
+
+def _address_key(group: str, request) -> str:
+    return counted_address(client_address(request.META))
+
+
+def room_creation_wait(request) -> int:
+    """Seconds until this address may create another room (0: now), counting this attempt.
+
+    django-ratelimit's fixed window in the cache (shared by every process with REDIS_URL):
+    ``ROOM_CREATE_RATE`` rooms per address; a school's teachers share one address."""
+    usage = get_usage(
+        request,
+        group="games.room_create",
+        key=_address_key,
+        rate=settings.ROOM_CREATE_RATE,
+        increment=True,
+    )
+    if usage is None or not usage["should_limit"]:
+        return 0
+    return max(1, int(usage["time_left"]))

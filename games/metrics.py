@@ -39,6 +39,10 @@ TAKE_SECONDS = Histogram(
     "Server-side handling time of a take, from its frame to its answer (database included).",
     buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5),
 )
+SOCKETS_REFUSED = Counter(
+    "karuta_sockets_refused",
+    "Websocket handshakes refused: the address held its share of sockets (games/limits.py).",
+)
 EVENTS_LOST = Counter(
     "karuta_events_lost", "Events the channel layer refused (tabs resync from the database)."
 )

@@ -202,6 +202,8 @@ class Room(models.Model):
         verbose_name=_("card being read"),
     )  # fmt: skip
     turn_started_at = models.DateTimeField(_("reading started"), null=True, blank=True)
+    # The host closed the room to new players (seats already in it may still come back).
+    locked = models.BooleanField(_("closed to new players"), default=False)
     # When the server must act by itself: the reading's time limit, or the automatic next card.
     deadline = models.DateTimeField(_("deadline"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -246,6 +248,11 @@ class Seat(models.Model):
     cards = models.PositiveSmallIntegerField(_("cards taken"), default=0)
     wrong_takes = models.PositiveSmallIntegerField(_("wrong takes"), default=0)
     kicked_until = models.DateTimeField(_("kicked until"), null=True, blank=True)
+    # Who sat down (games/limits.py): the browser's id from its signed cookie (one seat per
+    # browser; a kick keeps it out whatever name it types) and a keyed hash of its network, so
+    # one address cannot fill a room. Neither is a person's address.
+    browser = models.CharField(_("browser"), max_length=32, blank=True, editable=False)
+    network = models.CharField(_("network"), max_length=32, blank=True, editable=False)
     joined_at = models.DateTimeField(_("joined"), auto_now_add=True)
     # The seat this one continues after "play again": its player's tab claims this seat.
     previous = models.ForeignKey(

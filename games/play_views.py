@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import ngettext, pgettext
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST, require_safe
 
@@ -180,7 +180,19 @@ def play(request):
 @require_POST
 def create(request):
     """One click: a room with default settings, its cards in the page's language; the host
-    adjusts them in the lobby."""
+    adjusts them in the lobby. Rooms per address are limited (games/limits.py)."""
+    if wait := limits.room_creation_wait(request):
+        minutes = -(-wait // 60)
+        error = ngettext(
+            "Too many rooms were created from this network. Please try again in %(minutes)d "
+            "minute.",
+            "Too many rooms were created from this network. Please try again in %(minutes)d "
+            "minutes.",
+            minutes,
+        ) % {"minutes": minutes}
+        response = render(request, "games/play/play.html", {"error": error}, status=429)
+        response["Retry-After"] = str(wait)
+        return response
     try:
         room = services.room_create(lang=translation.get_language()[:2])
     except RuleError as err:  # no free code in 20 draws: say so, try again later

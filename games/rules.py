@@ -102,6 +102,7 @@ class Settings:
     pause: int = 8  # seconds the card's back stays up before an automatic next card
     set_bonus: bool = False
     hide_name: bool = True  # the read text says "this value" instead of the card's name
+    generated_names: bool = False  # players get a generated nickname, whatever they type
 
     def as_dict(self) -> dict:
         data = asdict(self)
@@ -156,6 +157,7 @@ def settings_from(data: Mapping, base: Settings | None = None) -> Settings:
         pause=_int_in(merged["pause"], *PAUSE_RANGE, "pause"),
         set_bonus=_bool(merged["set_bonus"], "set_bonus"),
         hide_name=_bool(merged["hide_name"], "hide_name"),
+        generated_names=_bool(merged["generated_names"], "generated_names"),
     )
 
 
@@ -302,10 +304,10 @@ def deal(numbers: Iterable[int], rng: random.Random) -> Deal:
 
 # Which actions each state allows; anything else is "out of turn".
 ALLOWED = {
-    LOBBY: {"settings", "start", "kick", "remove", "reader"},
-    READING: {"take", "kick", "remove", "reader", "skip"},
-    TAKEN: {"next", "kick", "remove", "reader"},
-    TIMEOUT: {"next", "kick", "remove", "reader"},
+    LOBBY: {"settings", "start", "kick", "remove", "reader", "lock"},
+    READING: {"take", "kick", "remove", "reader", "skip", "lock"},
+    TAKEN: {"next", "kick", "remove", "reader", "lock"},
+    TIMEOUT: {"next", "kick", "remove", "reader", "lock"},
     FINISHED: {"kick", "remove", "rematch"},
 }
 

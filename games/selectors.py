@@ -214,6 +214,7 @@ def snapshot(*, code: str, actor: Actor) -> dict:
             "code": room.code,
             "state": room.state,
             "settings": settings.as_dict(),
+            "locked": room.locked,
             "reader": room.reader_seat_id,
             "next_in_ms": None,
         },

@@ -13,6 +13,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.conf import settings as django_settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -122,31 +123,59 @@ class Joined:
     restored: bool  # an earlier seat of this browser was given back, with its score
 
 
+@dataclass(frozen=True)
+class Newcomer:
+    """Where a join comes from (games/limits.py): the browser's id from its signed cookie
+    (None without one) and a keyed hash of its network."""
+
+    browser: str | None = None
+    network: str = ""
+
+
 @transaction.atomic
-def seat_join(*, code: str, nickname: object, previous_token: str | None = None) -> Joined:
-    """A new seat, or (``previous_token`` of a removed seat) the same seat back."""
+def seat_join(
+    *,
+    code: str,
+    nickname: object,
+    previous_token: str | None = None,
+    newcomer: Newcomer | None = None,
+) -> Joined:
+    """A new seat, or (``previous_token`` of a removed seat) the same seat back, or (a browser
+    already seated here: another tab) the seat that browser holds."""
+    newcomer = newcomer or Newcomer()
     room = get_room(code)
     if room.state == rules.FINISHED:
         raise RuleError("out_of_turn", "the game is over")
     now = timezone.now()
-    banned = Seat.objects.filter(room=room, status=rules.KICKED, kicked_until__gt=now)
+    seats = Seat.objects.filter(room=room)
+    banned = seats.filter(status=rules.KICKED, kicked_until__gt=now)
     if previous_token and banned.filter(token=str(previous_token)).exists():
         raise RuleError("kicked", "the host removed you from this room")
+    if newcomer.browser and banned.filter(browser=newcomer.browser).exists():
+        raise RuleError("kicked", "the host removed this browser from this room")
+    active = seats.filter(status=rules.ACTIVE)
+    if newcomer.browser and (held := active.filter(browser=newcomer.browser).first()):
+        return Joined(held, restored=True)  # no event: the room already shows this seat
     earlier = None
     if previous_token:
-        earlier = Seat.objects.filter(
-            room=room, token=str(previous_token), status=rules.REMOVED
-        ).first()
-    if nickname is None or nickname == "":
-        nickname = earlier.nickname if earlier else random_nickname()
+        earlier = seats.filter(token=str(previous_token), status=rules.REMOVED).first()
+    if room.locked and earlier is None:
+        raise RuleError("room_locked", "the host closed this room to new players")
+    generated = room_settings(room).generated_names
+    if earlier is not None and (generated or nickname is None or nickname == ""):
+        nickname = earlier.nickname
+    elif generated or nickname is None or nickname == "":
+        nickname = random_nickname()
     name = rules.clean_nickname(nickname)
     if banned.filter(nickname__iexact=name).exists():
         raise RuleError("kicked", "the host removed you from this room")
-    active = Seat.objects.filter(room=room, status=rules.ACTIVE)
     if active.filter(nickname__iexact=name).exists():
         raise RuleError("nickname_taken", "someone in this room already has this nickname")
     if active.count() >= rules.MAX_SEATS:
         raise RuleError("room_full", f"a room holds at most {rules.MAX_SEATS} players")
+    cap = django_settings.SEATS_PER_ADDRESS
+    if newcomer.network and active.filter(network=newcomer.network).count() >= cap:
+        raise RuleError("too_many_seats", f"at most {cap} players from one network")
     if earlier is not None:
         # Race: two tabs restoring one seat at once; the status compare-and-set lets one in.
         if not Seat.objects.filter(pk=earlier.pk, status=rules.REMOVED).update(
@@ -156,10 +185,26 @@ def seat_join(*, code: str, nickname: object, previous_token: str | None = None)
         earlier.refresh_from_db()
         seat, restored = earlier, True
     else:
-        seat = Seat.objects.create(room=room, nickname=name, token=secrets.token_urlsafe(24))
+        seat = Seat.objects.create(
+            room=room,
+            nickname=name,
+            token=secrets.token_urlsafe(24),
+            browser=newcomer.browser or "",
+            network=newcomer.network,
+        )
         restored = False
     events.player_joined(room, seat)
     return Joined(seat, restored)
+
+
+@transaction.atomic
+def room_lock(*, code: str, actor: Actor, locked: bool) -> None:
+    """Close the room to new players (or open it again); seats already in it may come back."""
+    _require_host(actor)
+    room = get_room(code)
+    rules.check_turn(room.state, "lock")
+    Room.objects.filter(pk=room.pk).update(locked=locked)
+    events.room_locked(room, locked)
 
 
 def _require_host(actor: Actor) -> None:
@@ -239,6 +284,7 @@ def room_rematch(*, code: str, actor: Actor, rng: random.Random | None = None) -
     # the other's transaction (its new room with it) is rolled back.
     if not Room.objects.filter(pk=room.pk, next_room__isnull=True).update(next_room=new):
         raise RuleError("out_of_turn", "this room has already moved on")
+    Room.objects.filter(pk=new.pk).update(locked=room.locked)
     now = timezone.now()
     seats = Seat.objects.filter(room=room).filter(
         Q(status=rules.ACTIVE) | Q(status=rules.KICKED, kicked_until__gt=now)
@@ -250,6 +296,8 @@ def room_rematch(*, code: str, actor: Actor, rng: random.Random | None = None) -
             token=secrets.token_urlsafe(24),
             status=seat.status,
             kicked_until=seat.kicked_until,
+            browser=seat.browser,
+            network=seat.network,
             previous=seat,
         )
         for seat in seats.order_by("joined_at", "pk")

@@ -189,6 +189,28 @@ JOIN_BROWSER_BACKOFF_CAP = float(os.environ.get("JOIN_BROWSER_BACKOFF_CAP", "300
 JOIN_ADDRESS_BACKOFF_CAP = float(os.environ.get("JOIN_ADDRESS_BACKOFF_CAP", "600"))
 JOIN_FAILURE_WINDOW = int(os.environ.get("JOIN_FAILURE_WINDOW", "600"))
 
+# Rooms and sockets under abuse (games/limits.py, docs/deploy.md "Security"). Rooms one address
+# may create (django-ratelimit's "count/period"); players one network may seat in a room (a
+# class of 100 behind one school address fits, a script cannot fill a room of 500); sockets one
+# address may hold open on each process, and the message budget they share (a snapshot costs
+# 10, a take 1); seconds a socket may stay open without saying hello.
+ROOM_CREATE_RATE = os.environ.get("ROOM_CREATE_RATE", "30/h")
+SEATS_PER_ADDRESS = int(os.environ.get("SEATS_PER_ADDRESS", "150"))
+SOCKETS_PER_ADDRESS = int(os.environ.get("SOCKETS_PER_ADDRESS", "300"))
+ADDRESS_MESSAGE_RATE = float(os.environ.get("ADDRESS_MESSAGE_RATE", "300"))
+ADDRESS_MESSAGE_BURST = int(os.environ.get("ADDRESS_MESSAGE_BURST", "1500"))
+HELLO_TIMEOUT = float(os.environ.get("HELLO_TIMEOUT", "10"))
+# A limit whose cache is down lets everyone through (as the join limit does): a Redis outage
+# must not lock a class out.
+RATELIMIT_FAIL_OPEN = True
+# When rooms expire (games/expiry.py, `manage.py expire_rooms`; each server process also runs
+# it every ROOM_EXPIRY_EVERY seconds): a lobby nobody started, a game nobody moved on, a
+# finished game (kept while a research group lists it).
+ROOM_LOBBY_HOURS = int(os.environ.get("ROOM_LOBBY_HOURS", "24"))
+ROOM_IDLE_HOURS = int(os.environ.get("ROOM_IDLE_HOURS", "24"))
+ROOM_FINISHED_DAYS = int(os.environ.get("ROOM_FINISHED_DAYS", "90"))
+ROOM_EXPIRY_EVERY = int(os.environ.get("ROOM_EXPIRY_EVERY", "3600"))
+
 # The real-time layer (games/realtime/): how long a room's relay stays subscribed after its last
 # tab on this process left (a reload comes back within it), and how often each process looks
 # for room deadlines coming up.

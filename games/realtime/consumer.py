@@ -6,6 +6,7 @@ reads, events.py says what the others hear, the relay carries it. See docs/proto
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import time
@@ -14,6 +15,7 @@ from collections.abc import Awaitable, Callable
 from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
 from django.utils import translation
 
 from games import limits, metrics, rules, selectors, services
@@ -28,6 +30,7 @@ from games.selectors import Actor
 log = logging.getLogger(__name__)
 
 CLOSE_TRY_AGAIN = 1013  # RFC 6455: the server cannot serve this now; the client retries
+CLOSE_NO_HELLO = 4408  # nothing said within HELLO_TIMEOUT (a page says hello at once)
 
 
 class RoomConsumer(AsyncWebsocketConsumer):
@@ -46,13 +49,31 @@ class RoomConsumer(AsyncWebsocketConsumer):
         self.held: list[Event] | None = None
         self.bucket = limits.TokenBucket()
         self.visitor = limits.scope_visitor(self.scope)  # address, and the page's cookie
+        self.counted = limits.crowd.enter(self.visitor.address)
+        if not self.counted:  # this address holds its share of sockets: refuse the handshake
+            metrics.SOCKETS_REFUSED.inc()
+            return await self.close()
+        self.shared = limits.crowd.budget(self.visitor.address)
+        self.greeted = False  # a hello or join arrived (answered or refused)
         self.dispatch = self.handlers()  # once per socket, not per message
         await self.accept()
         metrics.WEBSOCKETS.inc()
+        self.hello_timer = asyncio.get_running_loop().call_later(
+            settings.HELLO_TIMEOUT, lambda: asyncio.ensure_future(self._close_if_silent())
+        )
 
     async def disconnect(self, code: int) -> None:
+        if not self.counted:
+            return
+        limits.crowd.leave(self.visitor.address)
+        self.hello_timer.cancel()
         metrics.WEBSOCKETS.dec()
         relays().leave(self.code, self)
+
+    async def _close_if_silent(self) -> None:
+        """A socket that said nothing for HELLO_TIMEOUT seconds only holds a place: closed."""
+        if not self.greeted:
+            await self.close(code=CLOSE_NO_HELLO)
 
     # --- from the browser --------------------------------------------------------------
 
@@ -67,6 +88,8 @@ class RoomConsumer(AsyncWebsocketConsumer):
             with translation.override(self.lang):
                 message = protocol.parse(text_data)
                 kind = message["type"]
+                if not self._within_budget(kind):
+                    return await self._over_budget(kind)
                 fields = protocol.validate(message)
                 await self.handle(kind, fields)
         except RuleError as err:
@@ -86,7 +109,22 @@ class RoomConsumer(AsyncWebsocketConsumer):
             if kind == "take":
                 metrics.TAKE_SECONDS.observe(time.perf_counter() - started)
 
+    def _within_budget(self, kind: str) -> bool:
+        """The budget this socket shares with its address's others, where a snapshot costs
+        more than a take (its own budget was checked on arrival: one message, one token)."""
+        return self.shared.allow(limits.message_cost(kind))
+
+    async def _over_budget(self, kind: str) -> None:
+        if self.actor is None and kind in ("hello", "join"):
+            # A tab without its room yet must not be left waiting: it reconnects a moment
+            # later (the client backs off), as when the channel layer is down.
+            await self.close(code=CLOSE_TRY_AGAIN)
+        else:
+            await self.error("rate_limited", "too many messages from this network", kind)
+
     async def handle(self, kind: str, fields: dict) -> None:
+        if kind in ("hello", "join"):
+            self.greeted = True
         if self.actor is None and kind not in protocol.BEFORE_HELLO:
             raise RuleError("not_joined", "send hello or join first")
         wait = None
@@ -122,6 +160,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
             "remove": lambda f: self._run(services.seat_dismiss, seat_id=f["seat"], kick=False),
             "reader": lambda f: self._run(services.reader_set, seat_id=f["seat"]),
             "rematch": lambda f: self._run(services.room_rematch),
+            "lock": lambda f: self._run(services.room_lock, locked=f["locked"]),
         }
 
     async def on_hello(self, fields: dict) -> None:
@@ -141,6 +180,9 @@ class RoomConsumer(AsyncWebsocketConsumer):
             code=self.code,
             nickname=fields["nickname"] or "",
             previous_token=fields["previous"],
+            newcomer=services.Newcomer(
+                browser=self.visitor.browser, network=limits.network_key(self.visitor.address)
+            ),
         )
         seat = joined.seat
         await self.send_json(

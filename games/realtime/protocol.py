@@ -38,6 +38,10 @@ ERRORS = {
     "bad_nickname": _("Please choose another nickname (1–20 characters)."),
     "nickname_taken": _("Someone in this room already has this nickname."),
     "room_full": _("This room is full."),
+    "room_locked": _("The host has closed this room to new players."),
+    "too_many_seats": _(
+        "Too many players from this network are in this room. Ask the host for help."
+    ),
     # moves
     "out_of_turn": _("Not now: the game has moved on."),
     "not_host": _("Only the host can do this."),
@@ -151,6 +155,7 @@ SCHEMAS: dict[str, dict[str, Field]] = {
     "remove": {"seat": Field(int)},
     "reader": {"seat": Field(int, True, True)},
     "rematch": {},
+    "lock": {"locked": Field(bool)},
 }
 # What a tab may send before it said hello (or join).
 BEFORE_HELLO = {"hello", "join", "ping"}

@@ -16,13 +16,16 @@ TIMEOUT = 5
 class Client:
     """A browser tab, as the protocol sees it: send messages, wait for the one you expect."""
 
-    def __init__(self, code: str) -> None:
+    def __init__(self, code: str, *, cookie: str = "", address: str = "127.0.0.1") -> None:
+        """``cookie``: the page's Cookie header (a browser); ``address``: where it connects from."""
         from karuta.asgi import application
 
         self.code = code
-        self.comm = WebsocketCommunicator(
-            application, f"/ws/rooms/{code}/", headers=[(b"origin", b"http://testserver")]
-        )
+        headers = [(b"origin", b"http://testserver")]
+        if cookie:
+            headers.append((b"cookie", cookie.encode("latin-1")))
+        self.comm = WebsocketCommunicator(application, f"/ws/rooms/{code}/", headers=headers)
+        self.comm.scope["client"] = (address, 50000)
         self.seen: list[dict] = []
         self.token: str | None = None
         self.seat: int | None = None
@@ -129,8 +132,8 @@ async def clients():
     """Opened clients, all closed at the end of the test."""
     opened: list[Client] = []
 
-    async def open_client(code: str) -> Client:
-        client = await Client(code).open()
+    async def open_client(code: str, **where) -> Client:
+        client = await Client(code, **where).open()
         opened.append(client)
         return client
 

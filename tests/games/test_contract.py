@@ -57,6 +57,13 @@ def run_state_module(cases: list[dict]) -> list[dict]:
     return json.loads(done.stdout)
 
 
+@pytest.fixture(autouse=True)
+def _syncs_unbudgeted(settings):
+    """Every tab here asks for two snapshots around each operation, all from one address: far
+    more than a class sends (games/limits.py's per-address budget is not what is tested)."""
+    settings.ADDRESS_MESSAGE_BURST = 1_000_000
+
+
 async def version_after(code: str, version: int, timeout: float = 5) -> int:
     """The room's version once an operation's transaction (all its events) has committed."""
     loop = asyncio.get_running_loop()
@@ -155,6 +162,7 @@ async def test_every_operation_keeps_every_tab_in_step(make_room, clients, mode)
         await late.join("Late")
 
     await verify("join", late_join)
+    await verify("lock", lambda: host.send("lock", locked=True))
     await verify("start", lambda: host.send("start"))
 
     # A wrong take, in this room's wrong-take mode.
@@ -179,6 +187,7 @@ async def test_every_operation_keeps_every_tab_in_step(make_room, clients, mode)
 
     await verify("timeout", time_runs_out)
     await verify("next after timeout", lambda: host.send("next"))
+    await verify("unlock", lambda: host.send("lock", locked=False))
     await verify("remove", lambda: host.send("remove", seat=ben.seat), gone=("ben",))
 
     async def come_back():
@@ -198,7 +207,7 @@ async def test_every_operation_keeps_every_tab_in_step(make_room, clients, mode)
         last = all(c["gone"] for c in (await table.snapshot(host))["board"])
         await verify("finish" if last else "next", lambda: host.send("next"))
     assert set(table.checked) == {
-        "settings", "reader to a player", "join", "start", "wrong take", "reader mid-card",
+        "settings", "reader to a player", "join", "lock", "unlock", "start", "wrong take", "reader mid-card",
         "reader back to the host", "right take", "next", "skip", "next after skip", "timeout",
         "next after timeout", "remove", "a removed player comes back", "kick", "finish",
     }  # fmt: skip

@@ -49,6 +49,7 @@ export function readingSnapshot({ role = "player", seat = 11, answer = false, ve
       code: "ABCD",
       state: "reading",
       settings: { ...SETTINGS },
+      locked: false,
       reader: null,
       next_in_ms: null,
     },

@@ -10,6 +10,7 @@ export function initial(role) {
     code: null,
     state: null,
     settings: {},
+    closed: false, // the host closed the room to new players
     reader: null,
     you: { role, seat: null, locked: false },
     seatId: null, // this tab's seat, remembered while the seat is away (removed, then restored)
@@ -83,6 +84,7 @@ function snapshotHandler(state, m, now) {
   state.code = m.room.code;
   state.state = m.room.state;
   state.settings = m.room.settings;
+  state.closed = Boolean(m.room.locked);
   state.reader = m.room.reader;
   state.nextAt = m.room.next_in_ms == null ? null : now + m.room.next_in_ms;
   state.you = { role: m.you.role, seat: null, locked: Boolean(m.you.locked) };
@@ -151,6 +153,11 @@ const HANDLERS = {
 
   settings(state, m) {
     state.settings = m.settings;
+    return "all";
+  },
+
+  room_locked(state, m) {
+    state.closed = m.locked;
     return "all";
   },
 
@@ -285,6 +292,7 @@ export function toSnapshot(state) {
       code: state.code,
       state: state.state,
       settings: copy(state.settings),
+      locked: state.closed,
       reader: state.reader,
       next_in_ms: state.nextAt != null,
     },
