@@ -18,6 +18,7 @@ that is down blocks nobody (fail open).
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import logging
 import math
@@ -171,12 +172,66 @@ class Visitor:
 
 
 def client_address(scope_or_meta: dict) -> str:
-    """The client's address from an ASGI scope or a request's META (daphne's --proxy-headers
-    puts a load balancer's X-Forwarded-For there)."""
+    """The client's address from an ASGI scope or a request's META: the socket's peer, unless
+    the peer is one of ``TRUSTED_PROXIES``; then the rightmost X-Forwarded-For entry that is
+    not a trusted proxy (what the nearest untrusted hop connected from).
+
+    Entries to the left of it were written by the client and prove nothing: a guesser who
+    rotates them still counts as one address. daphne must run without --proxy-headers (it
+    would put the leftmost entry in the scope), see docs/deploy.md."""
+    peer = _peer(scope_or_meta)
+    if not _is_trusted(peer):
+        return peer
+    for entry in reversed(_forwarded_for(scope_or_meta)):
+        address = _address(entry)
+        if address is None:  # not what a trusted proxy writes: count the proxy
+            return peer
+        if not _is_trusted(address):
+            return address
+    return peer  # the proxy itself (a health check on the machine), or no header
+
+
+def _peer(scope_or_meta: dict) -> str:
     client = scope_or_meta.get("client")
-    if client:
-        return str(client[0])
-    return str(scope_or_meta.get("REMOTE_ADDR") or "unknown")
+    found = client[0] if client else scope_or_meta.get("REMOTE_ADDR")
+    return (_address(str(found)) if found else None) or str(found or "unknown")
+
+
+def _forwarded_for(scope_or_meta: dict) -> list[str]:
+    """The X-Forwarded-For entries, left to right, of every header line."""
+    if "headers" in scope_or_meta:  # an ASGI scope: raw header lines
+        lines = [
+            value.decode("latin-1")
+            for name, value in scope_or_meta["headers"]
+            if name.lower() == b"x-forwarded-for"
+        ]
+    else:  # META: Django joins repeated lines with ","
+        lines = [scope_or_meta.get("HTTP_X_FORWARDED_FOR", "")]
+    return [entry.strip() for line in lines for entry in line.split(",") if entry.strip()]
+
+
+def _address(text: str) -> str | None:
+    """``text`` as a normalised IP address (an IPv4-mapped IPv6 one as IPv4), or None."""
+    try:
+        ip = ipaddress.ip_address(text)
+    except ValueError:
+        return None
+    if ip.version == 6 and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return str(ip)
+
+
+def _is_trusted(address: str) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in _trusted_networks(tuple(settings.TRUSTED_PROXIES)))
+
+
+@functools.lru_cache(maxsize=8)
+def _trusted_networks(proxies: tuple[str, ...]) -> tuple:
+    return tuple(ipaddress.ip_network(proxy, strict=False) for proxy in proxies)
 
 
 def counted_address(address: str) -> str:

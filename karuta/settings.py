@@ -4,6 +4,7 @@ With no environment at all it runs on embedded defaults: a SQLite file in the pr
 the in-memory channel layer, DEBUG off, loopback hosts only.
 """
 
+import ipaddress
 import os
 import secrets
 import socket
@@ -260,6 +261,13 @@ if env_bool("HTTPS"):
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Proxies whose X-Forwarded-For is believed (games/limits.py client_address), comma-separated
+# addresses or CIDRs (e.g. 127.0.0.1 for nginx on the machine); empty: no header is believed,
+# the socket's peer is the client. A typo stops the server at start, not at the first request.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "")
+for _proxy in TRUSTED_PROXIES:
+    ipaddress.ip_network(_proxy, strict=False)
 
 LOGGING = {
     "version": 1,

@@ -7,6 +7,7 @@ from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 
+from games.limits import client_address
 from games.metrics import exposition
 
 
@@ -41,7 +42,8 @@ LOOPBACK = {"127.0.0.1", "::1"}
 def metrics(request):
     """Prometheus metrics, for a scraper on this machine or a staff user (docs/deploy.md)."""
     staff = request.user.is_authenticated and request.user.is_staff
-    if request.META.get("REMOTE_ADDR") not in LOOPBACK and not staff:
+    # The client behind a trusted proxy (TRUSTED_PROXIES), not nginx on the same machine.
+    if client_address(request.META) not in LOOPBACK and not staff:
         raise PermissionDenied
     body, content_type = exposition()
     return HttpResponse(body, content_type=content_type)
