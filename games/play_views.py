@@ -121,6 +121,11 @@ def play_strings() -> dict[str, str]:
         "error": _("Something went wrong: {detail}"),
         "next": _("Next card"),
         "join_again": _("Join again"),
+        "join": _("Join"),
+        "random_nickname": _("Give me a random nickname"),
+        "lock": _("Close the room to new players"),
+        "unlock": _("Open the room to new players"),
+        "closed_note": _("Closed: nobody new can join. Players already in can come back."),
         "saved": _("Saved."),
         # The projector, when a list is longer than the screen: "+ 12 more".
         "more": _("+ {count} more"),
@@ -174,7 +179,7 @@ def _room_or_404(code: str, request) -> Room:
 
 @require_safe
 def play(request):
-    return render(request, "games/play/play.html", {"error": request.GET.get("error")})
+    return render(request, "games/play/play.html")
 
 
 @require_POST

@@ -19,7 +19,7 @@ from channels.db import database_sync_to_async
 from django.conf import settings
 from django.utils import timezone
 
-from games import selectors, services
+from games import expiry, selectors, services
 from games.realtime.publish import perform
 
 log = logging.getLogger(__name__)
@@ -74,10 +74,25 @@ async def watch_deadlines() -> None:
         await asyncio.sleep(interval)
 
 
+async def expire_rooms() -> None:
+    """Every ROOM_EXPIRY_EVERY seconds, apply the rooms' expiry schedule (games/expiry.py):
+    a server with no cron job still cleans up after itself. Each step is a compare-and-set,
+    so processes doing it at the same time are harmless."""
+    while True:
+        await asyncio.sleep(settings.ROOM_EXPIRY_EVERY)
+        try:
+            done = await perform(expiry.rooms_expire)
+            log.info("rooms expired: %s", done)
+        except Exception:  # noqa: BLE001 - the database may be restarting: try next time
+            log.warning("could not expire rooms", exc_info=True)
+
+
 def start_watching() -> None:
-    """Start this event loop's deadline watch (once); called when the server starts."""
+    """Start this event loop's deadline watch and room expiry (once); called when the server
+    starts."""
     loop = asyncio.get_running_loop()
     if id(loop) in _watching:
         return
     _watching.add(id(loop))
     loop.create_task(watch_deadlines())
+    loop.create_task(expire_rooms())

@@ -106,3 +106,23 @@ def test_room_creation_is_limited_per_address(live):
     assert status == 429 and "このネットワークから作られたルームが多すぎます" in page
     rooms = live.manage("shell", "-c", "from games.models import Room; print(Room.objects.count())")
     assert rooms.strip().splitlines()[-1] == "3"
+
+
+def test_a_server_expires_rooms_by_itself(tmp_path):
+    """No cron job: the server applies the expiry schedule every ROOM_EXPIRY_EVERY seconds."""
+    server = make_server(
+        tmp_path, {"LOG_LEVEL": "WARNING", "ROOM_EXPIRY_EVERY": "1", "ROOM_LOBBY_HOURS": "0"}
+    )
+    try:
+        code, _ = room_on_server(server, lang="en")
+        deadline = time.monotonic() + 15
+        while True:
+            try:
+                build_opener().open(f"{server.url}/en/play/{code}/screen/")
+            except HTTPError as error:
+                assert error.code == 404
+                break
+            assert time.monotonic() < deadline, "the lobby was never expired"
+            time.sleep(0.2)
+    finally:
+        server.stop()

@@ -40,12 +40,22 @@ const page = {
     $("next").hidden = !(isHost && (state === "taken" || state === "timeout"));
     $("skip").hidden = !(isHost && state === "reading");
     $("rematch").hidden = !(isHost && state === "finished");
+    drawDoor(isHost && state !== "finished");
     $("host-reads").hidden = !(isHost && room.reader);
     if (state === "lobby") fillSettings();
     drawAnswer();
     drawPlayers(isHost);
   },
 };
+
+/** The room's door: the host closes it to new players (seats already in it may come back). */
+function drawDoor(shown) {
+  $("room-door").hidden = !shown;
+  const lock = $("lock");
+  lock.textContent = t(room.closed ? "unlock" : "lock");
+  lock.setAttribute("aria-pressed", String(room.closed));
+  $("door-status").textContent = room.closed ? t("closed_note") : "";
+}
 
 function notHost(connection) {
   $("not-host").hidden = false;
@@ -270,6 +280,7 @@ function readSettings() {
     reveal_delay: Number(data.get("reveal_delay")),
     set_bonus: data.get("set_bonus") === "on",
     hide_name: data.get("hide_name") === "on",
+    generated_names: data.get("generated_names") === "on",
   };
 }
 
@@ -291,6 +302,7 @@ form.addEventListener("submit", (event) => event.preventDefault());
 $("start").addEventListener("click", () => conn.send({ type: "start" }));
 $("next").addEventListener("click", () => conn.send({ type: "next" }));
 $("skip").addEventListener("click", () => conn.send({ type: "skip" }));
+$("lock").addEventListener("click", () => conn.send({ type: "lock", locked: !room.closed }));
 $("host-reads").addEventListener("click", () => conn.send({ type: "reader", seat: null }));
 $("rematch").addEventListener("click", () => {
   // The server answers with `moved` (state.js → a "move" effect): this tab follows at once.

@@ -32,10 +32,14 @@ const page = {
       form.hidden = true;
     },
     snapshot() {
-      // Watching before joining: the join form, unless the game is already over.
-      const watching = room.you.role === "screen";
-      form.hidden = !watching || room.state === "finished";
-      if (watching && !form.hidden) $("nickname").focus();
+      // Watching before joining: the join form, unless the game is over or the room closed.
+      drawJoin(true);
+    },
+    settings() {
+      drawJoin(false);
+    },
+    room_locked() {
+      drawJoin(false);
     },
     error(m) {
       if (m.about === "hello" && m.code === "bad_token") {
@@ -61,11 +65,12 @@ const page = {
     let text = "";
     if (isReader && room.state !== "finished") text = t("you_reader");
     else if (room.state === "finished" && !me) text = t("game_over_watch");
+    else if (!me && room.closed) text = t("err_room_locked");
     else if (room.state === "lobby") text = t("waiting_start");
     else if ((room.state === "taken" || room.state === "timeout") && !room.nextAt)
       text = t("waiting_next");
     waiting.textContent = text;
-    waiting.hidden = !text || (!me && room.state !== "finished");
+    waiting.hidden = !text || (!me && room.state !== "finished" && !room.closed);
     document.body.classList.toggle("is-reader", Boolean(isReader));
     if (isReader) {
       const next = $("reader-next") || makeNextButton();
@@ -80,6 +85,20 @@ const page = {
     showGone(code === 4403 ? "kicked" : "removed");
   },
 };
+
+/** The join form as the room allows it: hidden once over or closed to newcomers; with the
+ * host's generated nicknames, one button instead of a name to type. */
+function drawJoin(focus) {
+  const watching = room.you.role === "screen";
+  form.hidden = !watching || room.state === "finished" || room.closed;
+  const generated = Boolean(room.settings.generated_names);
+  $("nickname-choice").hidden = generated;
+  $("join-typed").hidden = generated;
+  $("generated-hint").hidden = !generated;
+  $("random-nickname").textContent = generated ? t("join") : t("random_nickname");
+  $("random-nickname").className = generated ? "primary" : "button secondary";
+  if (focus && !form.hidden && !generated) $("nickname").focus();
+}
 
 function makeNextButton() {
   const button = el("button", { type: "button", class: "primary", id: "reader-next" });
