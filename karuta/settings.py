@@ -212,6 +212,13 @@ ROOM_IDLE_HOURS = int(os.environ.get("ROOM_IDLE_HOURS", "24"))
 ROOM_FINISHED_DAYS = int(os.environ.get("ROOM_FINISHED_DAYS", "90"))
 ROOM_EXPIRY_EVERY = int(os.environ.get("ROOM_EXPIRY_EVERY", "3600"))
 
+# Questionnaires (surveys/admission.py): a room's questionnaire takes answers for this many
+# days after its game finished (or the room was made); questionnaire POSTs one address may send
+# (django-ratelimit's "count/period": a class of 100 behind one school address, each sending
+# and changing once, fits).
+SURVEY_WINDOW_DAYS = int(os.environ.get("SURVEY_WINDOW_DAYS", "14"))
+SURVEY_POSTS_PER_ADDRESS = os.environ.get("SURVEY_POSTS_PER_ADDRESS", "200/10m")
+
 # The real-time layer (games/realtime/): how long a room's relay stays subscribed after its last
 # tab on this process left (a reload comes back within it), and how often each process looks
 # for room deadlines coming up.

@@ -1,17 +1,21 @@
 """Admin: groups with their rooms, responses, value aliases, CSV import and exports."""
 
+from datetime import timedelta
+
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from surveys.csv_io import ImportRejected
 from surveys.exports import export_lines, table_lines
-from surveys.models import Group, GroupRoom, Response, ValueAlias
+from surveys.models import Group, GroupRoom, OpenLink, Response, ValueAlias
 from surveys.services import responses_import
 from surveys.views import csv_response
 
@@ -123,6 +127,83 @@ class GroupAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "surveys/admin_import.html", context)
 
 
+class AnsweredFromFilter(admin.SimpleListFilter):
+    """Where a web answer came in: a player's end screen (its seat), the room's plain link
+    (the projector's QR code), or a researcher's open link."""
+
+    title = _("answered from")
+    parameter_name = "from"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("seat", _("a player's end screen")),
+            ("link", _("the room's link")),
+            ("open", _("an open link")),
+        ]
+
+    def queryset(self, request, queryset):
+        web = queryset.filter(source=Response.WEB)
+        if self.value() == "seat":
+            return web.exclude(seat=None)
+        if self.value() == "link":
+            return web.filter(seat=None, open_link=None)
+        if self.value() == "open":
+            return web.exclude(open_link=None)
+        return queryset
+
+
+@admin.register(OpenLink)
+class OpenLinkAdmin(admin.ModelAdmin):
+    """Links a researcher opens for groups that played on paper: the same permissions as
+    adding responses (an import) are needed to open one, as viewing them to see them."""
+
+    list_display = ("group", "url", "capacity", "answered", "expires_at", "created_by")
+    list_select_related = ("group", "created_by")
+    fields = ("group", "capacity", "expires_at", "url", "created_by", "created_at")
+    readonly_fields = ("url", "created_by", "created_at")
+
+    @admin.display(description=_("address to give out"))
+    def url(self, obj: OpenLink) -> str:
+        if not obj.pk:
+            return "—"
+        url = reverse("surveys:open", args=[obj.token])
+        return format_html('<a href="{}">{}</a>', url, url)
+
+    @admin.display(description=_("people who answered"))
+    def answered(self, obj: OpenLink) -> int:
+        return obj.responses.values("respondent").distinct().count()
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        initial.setdefault(
+            "expires_at", timezone.now() + timedelta(days=settings.SURVEY_WINDOW_DAYS)
+        )
+        return initial
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def _may_open(self, request) -> bool:
+        return request.user.is_active and request.user.has_perm("surveys.add_response")
+
+    def has_module_permission(self, request):
+        return self.has_view_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._may_open(request) or request.user.has_perm("surveys.view_response")
+
+    def has_add_permission(self, request):
+        return self._may_open(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._may_open(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._may_open(request)
+
+
 @admin.register(Response)
 class ResponseAdmin(admin.ModelAdmin):
     list_display = (
@@ -135,8 +216,11 @@ class ResponseAdmin(admin.ModelAdmin):
         "source",
         "created_at",
     )
-    list_filter = ("questionnaire", "group", "source", "gender", "age_band")
-    search_fields = ("room_code", "respondent")
+    list_filter = (
+        "questionnaire", "group", "source", AnsweredFromFilter, "gender", "age_band",
+    )  # fmt: skip
+    # Not the respondent token: staff never look a person's answers up by it.
+    search_fields = ("room_code",)
     readonly_fields = ("respondent", "source", "created_at", "language")
     actions = ["export_wide", "export_long"]
     list_select_related = ("group",)

@@ -17,7 +17,6 @@ from surveys.questionnaires import (
 )
 from surveys.text import normalize_text
 
-TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 FREE_TEXT_SEPARATORS = re.compile(r"[;；、,，\n]")
 MAX_TEXT = 2000
 
@@ -26,10 +25,10 @@ class QuestionnaireForm(forms.Form):
     """Both questionnaires (or one) plus gender, age band and optional nationality.
 
     Every question is optional: a player may skip any. A questionnaire left entirely blank
-    is not stored; at least one answer is needed overall.
+    is not stored; at least one answer is needed overall. Who answers is not a field: the
+    server keeps it in the room's respondent cookie (surveys/respondents.py).
     """
 
-    respondent = forms.CharField(widget=forms.HiddenInput, max_length=64)
     gender = forms.ChoiceField(
         label=_("Gender"),
         choices=[(o.code, o.label) for o in GENDERS],
@@ -101,12 +100,6 @@ class QuestionnaireForm(forms.Form):
                 widget=forms.Textarea(attrs={"rows": 3}),
             )
         }
-
-    def clean_respondent(self) -> str:
-        token = self.cleaned_data["respondent"]
-        if not TOKEN.match(token):
-            raise forms.ValidationError(_("Please reload the page and answer again."))
-        return token
 
     def clean(self):
         data = super().clean()

@@ -1,9 +1,13 @@
 """What is stored: groups (cohorts), their rooms, anonymous responses and value aliases.
 
-A response holds no nickname and no IP address: only a random respondent token that the
-player's browser keeps, the room code and the answers.
+A response holds no nickname and no IP address: a random respondent token that the player's
+browser keeps for that one room (surveys/respondents.py), the room code, the seat it was
+answered from while the room exists, and the answers.
 """
 
+import secrets
+
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -55,6 +59,44 @@ class GroupRoom(models.Model):
         super().save(*args, **kwargs)
 
 
+def _link_token() -> str:
+    return secrets.token_urlsafe(18)
+
+
+class OpenLink(models.Model):
+    """A link a researcher opens for a group that played on paper: it takes up to
+    ``capacity`` answers per questionnaire into the group, until it expires."""
+
+    group = models.ForeignKey(
+        Group, on_delete=models.CASCADE, related_name="open_links", verbose_name=_("group")
+    )
+    token = models.CharField(
+        _("token"), max_length=32, unique=True, default=_link_token, editable=False
+    )
+    capacity = models.PositiveIntegerField(
+        _("places"), help_text=_("How many people may answer through this link.")
+    )
+    expires_at = models.DateTimeField(_("open until"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("opened by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("open questionnaire link")
+        verbose_name_plural = _("open questionnaire links")
+
+    def __str__(self) -> str:
+        return f"{self.group} ({self.capacity})"
+
+
 class Response(models.Model):
     """One respondent's answers to one questionnaire (1 or 2)."""
 
@@ -73,7 +115,28 @@ class Response(models.Model):
         verbose_name=_("group"),
     )
     room_code = models.CharField(_("room code"), max_length=32, blank=True, db_index=True)
-    # Web: a random token kept by the browser. Import: the paper sheet's respondent id.
+    # Answered from a player's end screen: the seat (one response per seat and questionnaire).
+    # Gone with the room when it expires; the answers stay.
+    seat = models.ForeignKey(
+        "games.Seat",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("seat"),
+    )
+    # Answered through a researcher's open link (no room).
+    open_link = models.ForeignKey(
+        OpenLink,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="responses",
+        verbose_name=_("open link"),
+    )
+    # Web: a random token the browser keeps for this room. Import: the sheet's respondent id.
     respondent = models.CharField(_("respondent"), max_length=64)
     source = models.CharField(_("source"), max_length=8, choices=SOURCES, default=WEB)
     gender = models.CharField(
@@ -104,6 +167,11 @@ class Response(models.Model):
                 fields=["room_code", "questionnaire", "respondent"],
                 condition=Q(source="web"),
                 name="one_web_response_per_player_per_room",
+            ),
+            models.UniqueConstraint(
+                fields=["seat", "questionnaire"],
+                condition=Q(seat__isnull=False),
+                name="one_response_per_seat",
             ),
             models.UniqueConstraint(
                 fields=["group", "questionnaire", "respondent"],

@@ -1,7 +1,5 @@
 """The player's questionnaire (anonymous, one per player per game) and the staff research pages."""
 
-import secrets
-
 from django.contrib.admin.views.decorators import staff_member_required
 from django.db.models import Count
 from django.http import Http404, HttpResponse, StreamingHttpResponse
@@ -11,19 +9,17 @@ from django.utils.http import urlencode
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from games.models import ValueType
+from surveys import admission, respondents
+from surveys.admission import FULL, Door, Refused
 from surveys.exports import export_lines, table_lines
-from surveys.forms import TOKEN, QuestionnaireForm, initial_from, is_answered
-from surveys.models import Group, GroupRoom, Response
+from surveys.forms import QuestionnaireForm, initial_from, is_answered
+from surveys.models import Group, GroupRoom, OpenLink, Response
 from surveys.questionnaires import MULTI, SCALE, SINGLE, TEXT, VALUES, question
-from surveys.services import response_revise, response_submit
+from surveys.services import Full, response_revise, response_submit, responses_bind_seat
 from surveys.text import normalize_text
-
-COOKIE = "vk_respondent"
-COOKIE_AGE = 60 * 60 * 24 * 180
-ROOM_CODE_MAX = 32
 
 
 def _questionnaires(request) -> tuple[int, ...]:
@@ -100,68 +96,106 @@ def _progress(sections: list[dict]) -> dict:
     }
 
 
-@never_cache
-@require_http_methods(["GET", "POST"])
-def room_survey(request, code: str):
-    """The questionnaire for the players of game room ``code`` (linked from the end screen)."""
-    code = code.strip().upper()
-    if not code or len(code) > ROOM_CODE_MAX or not code.replace("-", "").isalnum():
-        raise Http404
+def _refused(request, refused: Refused):
+    """The page of a questionnaire that takes no answers here: why, in the page's language."""
+    door = refused.door
+    context = {
+        "reason": refused.reason,
+        "code": refused.code or (door.room_code if door else ""),
+        "closes_at": door.closes_at if door else None,
+        "open_link": bool(door and door.link),
+    }
+    return render(request, "surveys/unavailable.html", context, status=refused.status)
+
+
+def _sent(door: Door, respondent: respondents.Respondent, numbers):
+    """This respondent's stored answers behind this door (a seat's own, else the token's)."""
+    sent = Response.objects.filter(questionnaire__in=numbers, source=Response.WEB)
+    if respondent.seat_id:
+        return sent.filter(seat_id=respondent.seat_id).order_by("questionnaire")
+    sent = sent.filter(respondent=respondent.token)
+    if door.link:
+        return sent.filter(open_link=door.link).order_by("questionnaire")
+    return sent.filter(room_code=door.room_code).order_by("questionnaire")
+
+
+def _questionnaire(request, door: Door, thanks_url: str):
+    """The questionnaire behind ``door``: shown (with the answers already sent, to change),
+    or sent. Who answers comes from the door's respondent cookie, never from the form."""
     numbers = _questionnaires(request)
-    token = request.COOKIES.get(COOKIE, "")
-    if not TOKEN.match(token):
-        token = secrets.token_urlsafe(24)
+    known = respondents.read(request, door)
+    respondent = known or respondents.new()
+    status, wait = 200, 0
     if request.method == "POST":
         form = QuestionnaireForm(request.POST, questionnaires=numbers, values=_values())
         # A form shown with the answers already sent changes them; a fresh one (a second tab,
         # a double click) never replaces the first answers sent.
         revising = request.POST.get("revise") == "1"
-        if form.is_valid():
-            respondent = form.cleaned_data["respondent"]
+        wait = admission.posts_wait(request)
+        if wait:
+            status = 429  # nothing stored; the page shows the answers again, to send later
+        elif form.is_valid():
             about = {
                 "gender": form.cleaned_data["gender"] or "no_response",
                 "age_band": form.cleaned_data["age_band"] or "unknown",
                 "nationality": form.cleaned_data["nationality"].strip(),
                 "language": (get_language() or "")[:8],
             }
-            created_any = False
+            where = {
+                "room_code": door.room_code,
+                "respondent": respondent.token,
+                "seat_id": respondent.seat_id,
+                "open_link_id": door.open_link_id,
+                "group": door.group,
+                "cap": door.capacity(),
+            }
+            created_any = stored_any = full = False
             for number in numbers:
                 answers = form.answers_for(number)
-                common = {"room_code": code, "questionnaire": number, "respondent": respondent}
-                if revising:
-                    response_revise(**common, answers=answers, **about)
+                try:
+                    if revising:
+                        response_revise(**where, questionnaire=number, answers=answers, **about)
+                        stored_any = True
+                        continue
+                    if not answers:
+                        continue
+                    _response, created = response_submit(
+                        **where, questionnaire=number, answers=answers, **about
+                    )
+                except Full:
+                    full = True
                     continue
-                if not answers:
-                    continue
-                _response, created = response_submit(**common, answers=answers, **about)
+                stored_any = True
                 created_any = created_any or created
-            url = reverse("surveys:thanks", args=[code])
+            if full and not stored_any:
+                return _refused(request, Refused(FULL, door))
+            url = thanks_url
             if revising:
                 url += "?" + urlencode({"updated": 1})
             elif not created_any:
                 url += "?" + urlencode({"already": 1})
             response = redirect(url)
-            response.set_cookie(COOKIE, respondent, max_age=COOKIE_AGE, samesite="Lax")
+            respondents.keep(response, door, respondent)
+            respondents.forget_old(request, response)
             return response
     else:
-        sent = Response.objects.filter(
-            room_code=code, questionnaire__in=numbers, respondent=token, source=Response.WEB
-        ).order_by("questionnaire")
+        sent = _sent(door, respondent, numbers)
         revising = sent.exists()
-        initial = {"respondent": token}
-        if revising:
-            initial.update(initial_from(sent, _value_numbers()))
+        if not revising and not respondent.seat_id and door.is_full(numbers):
+            return _refused(request, Refused(FULL, door))
+        initial = initial_from(sent, _value_numbers()) if revising else {}
         form = QuestionnaireForm(initial=initial, questionnaires=numbers, values=_values())
     sections = _sections(form)
     progress = _progress(sections)
     context = {
-        "code": code,
+        "code": door.room_code,
         "form": form,
         "sections": sections,
         "progress": progress,
         "revising": revising,
         "numbers": numbers,
-        "draft_key": f"vk-survey-draft:{code}:{''.join(map(str, numbers))}",
+        "draft_key": f"vk-survey-draft:{door.key}:{''.join(map(str, numbers))}",
+        "wait_minutes": -(-wait // 60),
         "strings": {
             "draftRestored": _("We kept what you had typed."),
             "sending": _("Sending…"),
@@ -169,22 +203,81 @@ def room_survey(request, code: str):
         },
         "kinds": {"single": SINGLE, "scale": SCALE, "multi": MULTI, "values": VALUES, "text": TEXT},
     }
-    response = render(request, "surveys/questionnaire.html", context)
-    response.set_cookie(COOKIE, token, max_age=COOKIE_AGE, samesite="Lax")
+    response = render(request, "surveys/questionnaire.html", context, status=status)
+    if wait:
+        response["Retry-After"] = str(wait)
+    respondents.keep(response, door, respondent)
+    respondents.forget_old(request, response)
     return response
 
 
 @never_cache
-def thanks(request, code: str):
+@require_http_methods(["GET", "POST"])
+def room_survey(request, code: str):
+    """The questionnaire for the players of game room ``code`` (linked from the end screen)."""
+    try:
+        door = admission.room_door(request, code)
+        return _questionnaire(request, door, reverse("surveys:thanks", args=[door.room_code]))
+    except Refused as refused:
+        return _refused(request, refused)
+
+
+@never_cache
+@require_POST
+def room_survey_from_seat(request, code: str):
+    """The player's end screen posts its seat's secret token here (never in a URL): this
+    browser's answers for the room become that seat's (one response per seat), then on to
+    the questionnaire."""
+    try:
+        door = admission.room_door(request, code)
+        seat = admission.seat_in(door, request.POST.get("seat", ""))
+    except Refused as refused:
+        return _refused(request, refused)
+    known = respondents.read(request, door)
+    earlier = Response.objects.filter(seat=seat, source=Response.WEB).first()
+    if known and not known.seat_id:
+        responses_bind_seat(room_code=door.room_code, respondent=known.token, seat_id=seat.pk)
+    if earlier:
+        token = earlier.respondent
+    else:
+        token = known.token if known else respondents.new().token
+    response = redirect(reverse("surveys:room", args=[door.room_code]))
+    respondents.keep(response, door, respondents.Respondent(token, seat.pk))
+    return response
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def open_survey(request, token: str):
+    """The questionnaire of a researcher's open link (a group that played on paper)."""
+    try:
+        door = admission.link_door(token)
+        return _questionnaire(request, door, reverse("surveys:open_thanks", args=[token]))
+    except Refused as refused:
+        return _refused(request, refused)
+
+
+def _thanks(request, draft_key: str):
     return render(
         request,
         "surveys/thanks.html",
         {
-            "code": code.upper(),
+            "draft_key": draft_key,
             "already": bool(request.GET.get("already")),
             "updated": bool(request.GET.get("updated")),
         },
     )
+
+
+@never_cache
+def thanks(request, code: str):
+    return _thanks(request, code.upper())
+
+
+@never_cache
+def open_thanks(request, token: str):
+    link = get_object_or_404(OpenLink, token=token)
+    return _thanks(request, f"open{link.pk}")
 
 
 # --- research (staff only: others are sent to the admin login and see no data) -----------

@@ -9,3 +9,29 @@ def aliases(deck):
 
     load_aliases(read_fixture())
     return deck
+
+
+def make_room(code: str, seats: int = 40, *, finished_days_ago: float | None = None):
+    """A game room with ``seats`` players (as the game stores them), finished that long ago."""
+    import secrets
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from games.models import Room, Seat
+
+    room = Room.objects.create(code=code, host_token=secrets.token_urlsafe(24))
+    if finished_days_ago is not None:
+        room.state = "finished"
+        room.finished_at = timezone.now() - timedelta(days=finished_days_ago)
+        room.save(update_fields=["state", "finished_at"])
+    Seat.objects.bulk_create(
+        Seat(room=room, token=secrets.token_urlsafe(24), nickname=f"P{n}") for n in range(seats)
+    )
+    return room
+
+
+@pytest.fixture
+def rooms(db):
+    """``rooms("ABCD", seats=3)``: a room of the game to answer for."""
+    return make_room

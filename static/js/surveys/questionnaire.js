@@ -1,9 +1,10 @@
-// The questionnaire page: keeps the respondent token and an unfinished draft in this browser,
-// and sends the form once. Strings come from the page (json_script "survey-strings").
+// The questionnaire page: keeps an unfinished draft in this browser and sends the form once.
+// Who answers is the server's (an HttpOnly cookie per room): nothing here links one game's
+// answers to another's. Strings come from the page (json_script "survey-strings").
 const form = document.querySelector("[data-survey-form]");
 const strings = JSON.parse(document.getElementById("survey-strings")?.textContent || "{}");
-const TOKEN_KEY = "vk-respondent";
-const TOKEN_RE = /^[A-Za-z0-9_-]{16,64}$/;
+// Older pages kept one respondent token for every game in this key: forget it.
+const OLD_TOKEN_KEY = "vk-respondent";
 
 function storage() {
   try {
@@ -12,21 +13,8 @@ function storage() {
     localStorage.removeItem(probe);
     return localStorage;
   } catch {
-    return null; // private mode or storage off: the cookie still keeps the token
+    return null; // private mode or storage off: no draft is kept
   }
-}
-
-function keepToken(store) {
-  const field = form.elements.namedItem("respondent");
-  if (!field || !store) return;
-  if (form.hasAttribute("data-revising")) {
-    // The server found this browser's answers under the page's token: keep that one.
-    if (TOKEN_RE.test(field.value)) store.setItem(TOKEN_KEY, field.value);
-    return;
-  }
-  const kept = store.getItem(TOKEN_KEY);
-  if (kept && TOKEN_RE.test(kept)) field.value = kept;
-  else if (TOKEN_RE.test(field.value)) store.setItem(TOKEN_KEY, field.value);
 }
 
 function snapshot() {
@@ -78,7 +66,7 @@ function updateProgress() {
 if (form) {
   const store = storage();
   const key = form.dataset.draftKey;
-  keepToken(store);
+  store?.removeItem(OLD_TOKEN_KEY);
   const serverFilled = Object.keys(snapshot()).length > 0; // a form re-shown with errors
   if (store && !serverFilled) {
     try {
