@@ -21,19 +21,23 @@ def _identity(room_code, questionnaire, respondent, seat_id) -> dict:
     return {**who, "questionnaire": questionnaire, "source": Response.WEB}
 
 
-def _place_left(room_code: str, questionnaire: int, open_link_id, cap: int) -> bool:
-    """Inside the writing transaction: whether one more answer fits.
+def _lock(room_code: str, open_link_id) -> None:
+    """Inside the writing transaction, before counting: the room's (or link's) row.
 
-    Race: many answers at once. The room's (or link's) row is locked first (PostgreSQL: the
-    count and the insert of one submission happen before the next one's count; SQLite's
-    IMMEDIATE transactions are serialized already), so the cap is never overrun."""
+    Race: many answers at once. PostgreSQL: the count and the insert of one submission happen
+    before the next one's count; SQLite's IMMEDIATE transactions are serialized already. So
+    the cap is never overrun."""
     if open_link_id:
         list(OpenLink.objects.select_for_update().filter(pk=open_link_id).values_list("pk"))
-        taken = Response.objects.filter(open_link_id=open_link_id)
     else:
         list(Room.objects.select_for_update().filter(code=room_code).values_list("pk"))
-        taken = Response.objects.filter(room_code=room_code)
-    return taken.filter(questionnaire=questionnaire, source=Response.WEB).count() < cap
+
+
+def _place_left(room_code: str, questionnaire: int, open_link_id, cap: int) -> bool:
+    taken = Response.objects.filter(questionnaire=questionnaire, source=Response.WEB)
+    if open_link_id:
+        return taken.filter(open_link_id=open_link_id).count() < cap
+    return taken.filter(room_code=room_code).count() < cap
 
 
 def response_submit(
@@ -70,6 +74,12 @@ def response_submit(
     try:
         with transaction.atomic():
             if cap is not None and not seat_id:
+                _lock(room_code, open_link_id)
+                # The same answers sent twice at once: the copy that waited finds the first
+                # one here, so it is "already recorded", not refused by the room's last place.
+                existing = Response.objects.filter(**lookup).first()
+                if existing:
+                    return existing, False
                 if not _place_left(room_code, questionnaire, open_link_id, cap):
                     raise Full
             response = Response.objects.create(

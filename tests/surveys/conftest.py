@@ -35,3 +35,20 @@ def make_room(code: str, seats: int = 40, *, finished_days_ago: float | None = N
 def rooms(db):
     """``rooms("ABCD", seats=3)``: a room of the game to answer for."""
     return make_room
+
+
+def seed_room(server, code: str, seats: int = 40, finished_days_ago: float | None = None) -> None:
+    """``make_room`` in a live server's own database."""
+    server.manage(
+        "shell",
+        "-c",
+        "from tests.surveys.conftest import make_room; "
+        f"make_room({code!r}, {seats!r}, finished_days_ago={finished_days_ago!r})",
+    )
+
+
+def respondent_in(jar, code: str) -> str:
+    """The respondent token a browser's cookie jar holds for room ``code`` (signed value:
+    ``token|seat:signature``)."""
+    value = next(c.value for c in jar if c.name == f"vk_survey_{code}")
+    return value.strip('"').split("|", 1)[0]

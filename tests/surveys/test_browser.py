@@ -10,6 +10,8 @@ import urllib.request
 import pytest
 from playwright.sync_api import expect
 
+from tests.surveys.conftest import respondent_in, seed_room
+
 pytestmark = pytest.mark.browser
 
 STAFF = ("researcher", "pw-researcher-7391")
@@ -22,7 +24,7 @@ def stored(server, room: str) -> list[dict]:
         "-c",
         "import json; from surveys.models import Response; print('RESULT' + json.dumps(list("
         f"Response.objects.filter(room_code={room!r}).order_by('questionnaire').values("
-        "'questionnaire', 'respondent', 'gender', 'age_band', 'answers'))))",
+        "'questionnaire', 'respondent', 'gender', 'age_band', 'answers', 'seat__nickname'))))",
     )
     return json.loads(out.split("RESULT", 1)[1])
 
@@ -62,6 +64,8 @@ def test_a_phone_player_answers_in_japanese_and_a_reload_keeps_the_draft(browser
     context = browser.new_context(viewport={"width": 390, "height": 844}, locale="ja-JP")
     page = context.new_page()
     page.set_default_timeout(15_000)
+    seed_room(server, "PHONE1")
+    seed_room(server, "PHONE2")
     page.goto(f"{server.url}/ja/survey/room/PHONE1/")
     assert page.get_by_text("満足しましたか？").is_visible()
     page.locator("#q-A label.choice", has_text="満足").first.click()
@@ -83,6 +87,9 @@ def test_a_phone_player_answers_in_japanese_and_a_reload_keeps_the_draft(browser
     assert rows[0]["answers"] == {"A": "satisfied", "A_reason": "札を探すのが楽しかった",
                                   "F": ["こだわり価値"]}  # fmt: skip
     assert rows[1]["answers"] == {"B2": 4, "E2": ["pretty"]} and rows[1]["gender"] == "woman"
+    # Who answered is the room's HttpOnly cookie: the page's script keeps no token of its own.
+    assert page.evaluate("() => Object.keys(localStorage).filter(k => /respondent/.test(k))") == []
+    assert "PHONE1" not in page.evaluate("() => document.cookie")
     # The draft is gone once stored; reopened, the page shows the answers sent, to change.
     page.goto(f"{server.url}/ja/survey/room/PHONE1/")
     assert page.locator("[data-draft-note]").is_hidden()
@@ -102,6 +109,7 @@ def test_a_phone_player_answers_in_japanese_and_a_reload_keeps_the_draft(browser
 
 
 def test_a_double_click_stores_one_response(page, server):
+    seed_room(server, "DBL1")
     page.goto(f"{server.url}/en/survey/room/DBL1/?q=1")
     page.locator("#q-A label.choice", has_text="Dissatisfied").click()
     page.locator("[data-submit]").dblclick()
@@ -150,8 +158,10 @@ def play_a_short_game(browser, server) -> tuple[str, object]:
 def test_a_player_finishes_a_game_answers_and_staff_see_the_response(browser, server, staff):
     room, player = play_a_short_game(browser, server)
     # The end screen links to the questionnaire of this room (its QR code has the same URL).
+    # The button posts the seat's token (never in the URL) and lands on the questionnaire.
     player.get_by_role("link", name="Answer the questionnaire").click()
     player.wait_for_url(f"**/en/survey/room/{room}/")
+    assert "from-seat" not in player.url
     player.locator("#q-A label.choice", has_text="Satisfied").first.click()
     player.fill("textarea[name=A_reason]", "We laughed at the wrong takes")
     player.locator("#q-D label.choice", has_text="80%").click()
@@ -163,6 +173,8 @@ def test_a_player_finishes_a_game_answers_and_staff_see_the_response(browser, se
     player.locator("[data-submit]").click()
     player.wait_for_url("**/thanks/")
     player.context.close()
+    # The answers are the seat's: one per player, whatever link or browser they come from.
+    assert {r["seat__nickname"] for r in stored(server, room)} == {"Mika"}
 
     pk = link_room(server, "E2E seminar", room)
     staff_context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
@@ -191,22 +203,17 @@ def test_a_player_finishes_a_game_answers_and_staff_see_the_response(browser, se
 
 def test_fifty_players_submitting_at_once_are_stored_once_each(server):
     room, players = "RUSH50", 50
+    seed_room(server, room, seats=players)
     url = f"{server.url}/en/survey/room/{room}/?q=2"
-    forms = []
+    forms, tokens = [], set()
     for _ in range(players):
         jar = http.cookiejar.CookieJar()
         opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
         html = opener.open(url).read().decode()
         csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
-        token = re.search(r'name="respondent" value="([^"]+)"', html).group(1)
-        forms.append(
-            (
-                opener,
-                urllib.parse.urlencode(
-                    {"csrfmiddlewaretoken": csrf, "respondent": token, "B2": "3"}
-                ).encode(),
-            )
-        )
+        tokens.add(respondent_in(jar, room))
+        data = {"csrfmiddlewaretoken": csrf, "B2": "3"}
+        forms.append((opener, urllib.parse.urlencode(data).encode()))
     barrier = threading.Barrier(players * 2)
     errors = []
 
@@ -226,4 +233,4 @@ def test_fifty_players_submitting_at_once_are_stored_once_each(server):
     assert errors == []
     rows = stored(server, room)
     assert len(rows) == players
-    assert len({r["respondent"] for r in rows}) == players
+    assert {r["respondent"] for r in rows} == tokens

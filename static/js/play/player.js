@@ -144,6 +144,16 @@ form.addEventListener("submit", (event) => {
   join(nickname);
 });
 $("random-nickname").addEventListener("click", () => join(""));
+// The end screen's questionnaire from this seat: its token goes in a POST body (never a URL);
+// the server binds this browser's answers to the seat. A watcher keeps the plain link.
+$("survey-link").addEventListener("click", (event) => {
+  const seatForm = $("survey-seat-form");
+  const token = localStorage.getItem(KEY);
+  if (!seatForm || !token) return;
+  event.preventDefault();
+  seatForm.elements.seat.value = token;
+  seatForm.submit();
+});
 
 setupSound(false);
 conn = start(page);
