@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.layout import LAPTOP, PHONE, horizontal_scroll, open_page
+from tests.surveys.conftest import seed_room
 
 pytestmark = pytest.mark.browser
 
@@ -122,7 +123,8 @@ def test_the_focus_ring_stands_out_on_every_surface(browser, server, lang):
     page.goto(f"{server.url}/{lang}/study/")
     results["card (paper, field colour)"] = focus_ring(page, ".card-flip")
     results["summary on a card"] = focus_ring(page, ".yomifuda summary")
-    page.goto(f"{server.url}/{lang}/survey/room/RING1/")
+    seed_room(server, f"RING1{lang.upper()}")  # a questionnaire is a real room's
+    page.goto(f"{server.url}/{lang}/survey/room/RING1{lang.upper()}/")
     ring = focus_ring(page, "#q-A input[type=radio]")
     ring_box = page.locator("#q-A label.choice").first.evaluate(RING)
     results["questionnaire choice"] = {**ring_box, "focusVisible": ring["focusVisible"]}
@@ -138,7 +140,8 @@ def test_the_focus_ring_stands_out_on_every_surface(browser, server, lang):
 
 @pytest.mark.parametrize("lang", ["en", "ja"])
 def test_the_questionnaire_counts_the_answers_as_they_are_given(browser, server, lang):
-    page = open_page(browser, f"{server.url}/{lang}/survey/room/COUNT1/", lang, PHONE)
+    seed_room(server, f"COUNT1{lang.upper()}")
+    page = open_page(browser, f"{server.url}/{lang}/survey/room/COUNT1{lang.upper()}/", lang, PHONE)
     progress = page.locator("[data-progress]")
     bar = page.locator("[data-progress] progress")
     expect(bar).to_have_attribute("value", "0")
