@@ -11,7 +11,9 @@ Figures (median and p99 of per-event samples, in milliseconds, unless said other
 3. how many players one daphne process holds (rooms of 40, all playing) before p99 passes
    100 ms, and two processes on Redis;
 4. the resident memory of an idle game process, and of the same process after a research page;
-5. survey import, tables, statistics and CSV export over 100,000 responses: time and peak memory.
+5. survey import, tables, statistics and CSV export over 100,000 responses: time and peak memory;
+6. a tab's sync while 60 sockets from another address flood snapshots, with the per-address
+   budget on and off (bench/flood.py): medians, and the flood/quiet ratio of each.
 Each target is printed with PASS or FAIL, and again together at the end.
 """
 
@@ -21,10 +23,11 @@ import json
 import platform
 import tempfile
 import time
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 from bench.fanout import relay_fanout
+from bench.flood import sync_under_flood
 from bench.game import take_to_broadcast
 from bench.memory import memory_figures
 from bench.servers import ROOT, base_env, daphne, manage, redis_server
@@ -166,6 +169,14 @@ def measure_latency(layer: str, url: str | None, stack: ExitStack, args, targets
     return figures
 
 
+@contextmanager
+def flood_server(extra: dict):
+    with tempfile.TemporaryDirectory() as tmp:
+        env = fresh_env(Path(tmp), **extra)
+        with daphne(env) as urls:
+            yield urls[0], env
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer samples, smaller loads")
@@ -230,6 +241,12 @@ def main() -> None:
         for name, fig in figures.items():
             print(f"  {name:52s} {fig['seconds']:7.2f} s {fig['peak_mib']:7.0f} MiB")
         results["surveys"] = figures
+    print("\n[6] a tab's sync while 60 sockets from another address flood snapshots (p50 / p99 ms)")
+    flood = results["sync_under_flood"] = sync_under_flood(flood_server, 20 if quick else 40)
+    for name, fig in flood.items():
+        ratio = fig["flood"]["p50"] / fig["quiet"]["p50"]
+        print(f"  {name:10s} quiet {fmt(fig['quiet'])}   flooded {fmt(fig['flood'])}"
+              f"   median ratio {ratio:.1f}x")  # fmt: skip
     targets.print()
     results["targets"] = targets.rows
     args.out.mkdir(parents=True, exist_ok=True)

@@ -198,8 +198,8 @@ JOIN_FAILURE_WINDOW = int(os.environ.get("JOIN_FAILURE_WINDOW", "600"))
 ROOM_CREATE_RATE = os.environ.get("ROOM_CREATE_RATE", "30/h")
 SEATS_PER_ADDRESS = int(os.environ.get("SEATS_PER_ADDRESS", "150"))
 SOCKETS_PER_ADDRESS = int(os.environ.get("SOCKETS_PER_ADDRESS", "300"))
-ADDRESS_MESSAGE_RATE = float(os.environ.get("ADDRESS_MESSAGE_RATE", "300"))
-ADDRESS_MESSAGE_BURST = int(os.environ.get("ADDRESS_MESSAGE_BURST", "1500"))
+ADDRESS_MESSAGE_RATE = float(os.environ.get("ADDRESS_MESSAGE_RATE", "100"))
+ADDRESS_MESSAGE_BURST = int(os.environ.get("ADDRESS_MESSAGE_BURST", "3000"))
 HELLO_TIMEOUT = float(os.environ.get("HELLO_TIMEOUT", "10"))
 # A limit whose cache is down lets everyone through (as the join limit does): a Redis outage
 # must not lock a class out.

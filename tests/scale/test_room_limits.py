@@ -126,3 +126,48 @@ def test_a_server_expires_rooms_by_itself(tmp_path):
             time.sleep(0.2)
     finally:
         server.stop()
+
+
+class BehindProxy(LiveClient):
+    """A tab whose address the trusted proxy (here: the test, on loopback) gives the server."""
+
+    def __init__(self, base_url: str, code: str, address: str) -> None:
+        super().__init__(base_url, code)
+        self.address = address
+
+    async def open(self):
+        from websockets.asyncio.client import connect
+
+        headers = {"X-Forwarded-For": self.address}
+        self.ws = await connect(self.url, origin=self.origin, additional_headers=headers)
+        return self
+
+
+def test_one_network_cannot_fill_a_room_but_a_class_of_100_fits(tmp_path):
+    """Found in a real run: 500 seats from one client filled a room, and a real student got
+    room_full. With the defaults, a school address seats 150 players and no more."""
+    server = make_server(tmp_path, {"LOG_LEVEL": "WARNING", "TRUSTED_PROXIES": "127.0.0.1"})
+    try:
+        code, _ = room_on_server(server, lang="en")
+
+        async def join(address: str, name: str) -> dict:
+            tab = await BehindProxy(server.url, code, address).open()
+            try:
+                await tab.send("join", nickname=name, lang="en")
+                while (reply := await tab.recv())["type"] not in ("welcome", "error"):
+                    pass
+                return reply
+            finally:
+                await tab.close()
+
+        async def main():
+            replies = [await join("203.0.113.5", f"Seat {n}") for n in range(151)]
+            student = await join("198.51.100.7", "Real student")
+            return replies, student
+
+        replies, student = run_async(main)
+        kinds = [r.get("code", r["type"]) for r in replies]
+        assert kinds == ["welcome"] * 150 + ["too_many_seats"]
+        assert student["type"] == "welcome"
+    finally:
+        server.stop()
