@@ -12,6 +12,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 from karuta import lan
@@ -76,12 +77,14 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "channels",
+    "csp",
     "games",
     "surveys",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -267,7 +270,38 @@ X_FRAME_OPTIONS = "DENY"
 if env_bool("HTTPS"):
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    # nginx overwrites it with its own $scheme (docs/deploy.md).
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Plain http is sent to https, except the proxy's health check and the scraper on the
+    # machine, which ask daphne directly.
+    SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
+    # HSTS for a day by default, so a mistake is forgotten by tomorrow; raise it to a year
+    # (31536000) once https works (docs/deploy.md). Subdomains and preload only when asked:
+    # they bind names this app may not own, for as long as the browsers remember.
+    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "86400"))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS")
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD")
+# check --deploy asks for HSTS on subdomains and preload: the deployer's choice (above).
+SILENCED_SYSTEM_CHECKS = ["security.W005", "security.W021"]
+
+# Content-Security-Policy (django-csp): scripts, styles, pictures, sockets and forms from this
+# site only, no inline script or style anywhere (field colours come from fields.css), never in
+# a frame. Pages are checked for violations in Chromium (tests/e2e/test_csp_browser.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "connect-src": [SELF],  # 'self' covers the page's own ws:// or wss:// (CSP level 3)
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 # Proxies whose X-Forwarded-For is believed (games/limits.py client_address), comma-separated
 # addresses or CIDRs (e.g. 127.0.0.1 for nginx on the machine); empty: no header is believed,

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
 
-from games.views import pictogram
+from games.views import field_colours, pictogram
 from karuta.views import healthz, metrics
 
 urlpatterns = [
@@ -13,6 +13,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("metrics", metrics, name="metrics"),
     path("pictograms/<int:number>.svg", pictogram, name="pictogram"),
+    path("fields.css", field_colours, name="field_colours"),
 ]
 urlpatterns += i18n_patterns(
     path("", include("games.urls")),

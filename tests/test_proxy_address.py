@@ -167,8 +167,9 @@ def test_the_documented_deployment_overwrites_the_header_and_lets_the_app_choose
     deploy = (ROOT / "docs" / "deploy.md").read_text()
     commands = re.findall(r"^command=.*daphne.*$", deploy, flags=re.M)
     assert commands and not any("--proxy-headers" in line for line in commands)
-    assert "proxy_set_header X-Forwarded-For $remote_addr;" in deploy
-    assert "$proxy_add_x_forwarded_for" not in deploy
+    nginx = re.findall(r"```nginx\n(.*?)```", deploy, flags=re.S)
+    assert nginx and all("X-Forwarded-For $remote_addr;" in block for block in nginx)
+    assert not any("$proxy_add_x_forwarded_for" in block for block in nginx)
     assert "TRUSTED_PROXIES=127.0.0.1" in deploy
     makefile = (ROOT / "Makefile").read_text()
     assert "--proxy-headers" not in makefile

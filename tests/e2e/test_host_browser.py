@@ -46,7 +46,9 @@ def host_page(browser, server, room: dict, lang: str, size=LAPTOP):
     page = open_page(
         browser, f"{server.url}/{lang}/play/{room['code']}/host/", lang, size, host_storage(room)
     )
-    page.wait_for_function("document.body.dataset.state")
+    # Not wait_for_function: Playwright evaluates its string with eval, which the page's CSP
+    # (script-src 'self') refuses.
+    expect(page.locator("body")).to_have_attribute("data-state", re.compile(r"\w"))
     return page
 
 
@@ -269,13 +271,13 @@ def test_play_again_moves_the_players_the_projector_and_the_host(browser, server
     phone = open_page(browser, f"{base}/", lang, PHONE, seat_storage(room, name))
     screen = open_page(browser, f"{base}/screen/", lang, (1920, 1080))
     for tab in (host, phone, screen):
-        tab.wait_for_function("document.body.dataset.state === 'finished'")
+        expect(tab.locator("body")).to_have_attribute("data-state", "finished")
 
     host.get_by_role("button", name={"en": "Play again", "ja": "もう一度"}[lang]).click()
     moved = re.compile(rf"/{lang}/play/(?!{room['code']})\w{{5}}/")
     for tab in (host, phone, screen):
         tab.wait_for_url(moved)
-        tab.wait_for_function("document.body.dataset.state === 'lobby'")
+        expect(tab.locator("body")).to_have_attribute("data-state", "lobby")
     code = re.search(r"/play/(\w{5})/", host.url)[1]
     assert phone.url.endswith(f"/play/{code}/") and screen.url.endswith(f"/play/{code}/screen/")
     # The player is seated with the same nickname and no points, without typing anything.
