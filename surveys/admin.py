@@ -5,6 +5,7 @@ from datetime import timedelta
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -16,6 +17,7 @@ from django.utils.translation import ngettext
 from surveys.csv_io import ImportRejected
 from surveys.exports import export_lines, table_lines
 from surveys.models import Group, GroupRoom, OpenLink, Response, ValueAlias
+from surveys.permissions import may_import
 from surveys.services import responses_import
 from surveys.views import csv_response
 
@@ -61,23 +63,33 @@ class GroupAdmin(admin.ModelAdmin):
             '<a href="{}">{}</a>', reverse("surveys:group", args=[obj.pk]), _("tables and charts")
         )
 
-    @admin.action(description=_("Export responses as CSV (wide: one row per respondent)"))
+    @admin.action(
+        permissions=["view_responses"],
+        description=_("Export responses as CSV (wide: one row per respondent)"),
+    )
     def export_wide(self, request, queryset):
         name = queryset.first().name if queryset.count() == 1 else None
         return csv_response(
             export_lines(_responses_of(queryset), "wide", group_name=name), "responses-wide.csv"
         )
 
-    @admin.action(description=_("Export responses as CSV (long: one row per answer)"))
+    @admin.action(
+        permissions=["view_responses"],
+        description=_("Export responses as CSV (long: one row per answer)"),
+    )
     def export_long(self, request, queryset):
         name = queryset.first().name if queryset.count() == 1 else None
         return csv_response(
             export_lines(_responses_of(queryset), "long", group_name=name), "responses-long.csv"
         )
 
-    @admin.action(description=_("Export the tables as CSV"))
+    @admin.action(permissions=["view_responses"], description=_("Export the tables as CSV"))
     def export_tables(self, request, queryset):
         return csv_response(table_lines(queryset.order_by("name")), "tables.csv")
+
+    def has_view_responses_permission(self, request) -> bool:
+        """The export actions hand out answers: the group list alone does not."""
+        return request.user.has_perm("surveys.view_response")
 
     def get_urls(self):
         return [
@@ -88,7 +100,10 @@ class GroupAdmin(admin.ModelAdmin):
         ]
 
     def import_view(self, request):
-        """Import paper answers: the whole file or nothing, every problem listed."""
+        """Import paper answers: the whole file or nothing, every problem listed. Only for
+        staff who may add responses (the admin lets in any staff user)."""
+        if not may_import(request.user):
+            raise PermissionDenied
         form = ImportForm(request.POST or None, request.FILES or None)
         problems, slips = [], []
         if request.method == "POST" and form.is_valid():

@@ -1,6 +1,5 @@
 """The player's questionnaire (anonymous, one per player per game) and the staff research pages."""
 
-from django.contrib.admin.views.decorators import staff_member_required
 from django.db.models import Count
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,6 +16,7 @@ from surveys.admission import FULL, Door, Refused
 from surveys.exports import export_lines, table_lines
 from surveys.forms import QuestionnaireForm, initial_from, is_answered
 from surveys.models import Group, GroupRoom, OpenLink, Response
+from surveys.permissions import may_import, research_view
 from surveys.questionnaires import MULTI, SCALE, SINGLE, TEXT, VALUES, question
 from surveys.services import Full, response_revise, response_submit, responses_bind_seat
 from surveys.text import normalize_text
@@ -280,10 +280,10 @@ def open_thanks(request, token: str):
     return _thanks(request, f"open{link.pk}")
 
 
-# --- research (staff only: others are sent to the admin login and see no data) -----------
+# --- research (staff with the surveys view permissions; others see no data) ---------------
 
 
-@staff_member_required
+@research_view
 def research_home(request):
     groups = Group.objects.annotate(rooms_count=Count("rooms", distinct=True))
     rows = [
@@ -298,7 +298,8 @@ def research_home(request):
         .annotate(n=Count("id"))
         .order_by("room_code")
     )
-    return render(request, "surveys/research_home.html", {"rows": rows, "unfiled": unfiled})
+    context = {"rows": rows, "unfiled": unfiled, "may_import": may_import(request.user)}
+    return render(request, "surveys/research_home.html", context)
 
 
 def _report(request, pk: int):
@@ -311,7 +312,7 @@ def _report(request, pk: int):
     return GroupReport(group, others, by_gender=request.GET.get("by") == "gender")
 
 
-@staff_member_required
+@research_view
 def research_group(request, pk: int):
     report = _report(request, pk)
     query = request.GET.urlencode()
@@ -338,7 +339,7 @@ def research_group(request, pk: int):
     return render(request, "surveys/research_group.html", context)
 
 
-@staff_member_required
+@research_view
 def chart(request, pk: int, code: str):
     try:
         q = question(code)
@@ -361,14 +362,14 @@ def csv_response(lines, filename: str) -> StreamingHttpResponse:
     return response
 
 
-@staff_member_required
+@research_view
 def group_tables_csv(request, pk: int):
     group = get_object_or_404(Group, pk=pk)
     lang = request.GET.get("lang") if request.GET.get("lang") in ("en", "ja") else "en"
     return csv_response(table_lines([group], lang), f"group-{group.pk}-tables.csv")
 
 
-@staff_member_required
+@research_view
 def group_export_csv(request, pk: int, layout: str):
     group = get_object_or_404(Group, pk=pk)
     if layout not in ("wide", "long"):
