@@ -1,13 +1,16 @@
 """CSV in and out: the import of paper questionnaires and the wide, long and table exports.
 
 Every file written is UTF-8 with a BOM (Excel then shows Japanese correctly) and written row
-by row, so a view can stream it. Text cells that a spreadsheet would run as a formula
-(starting with = + - @, tab or CR) get a leading apostrophe; number columns are left alone,
-so −1 stays a number. The import removes that apostrophe again, so export → import is lossless.
+by row, so a view can stream it. Every file goes through :func:`csv_lines`, which guards every
+text cell: one a spreadsheet would run as a formula (starting with = + - @, tab or CR) gets a
+leading apostrophe. Only numbers (``int``, ``float``, or :class:`Number` text that reads as a
+number) are written as they are, so −1 stays a number while a group named "-1" is text. The
+import removes that apostrophe again, so export → import is lossless.
 """
 
 import csv
 import io
+import numbers
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -56,10 +59,34 @@ def wide_header(questionnaires: Iterable[int] = (1, 2)) -> list[str]:
 # --- writing ----------------------------------------------------------------------------
 
 
+class Number(str):
+    """A number already formatted as text (``f"{x:.10g}"``): written as it is, if it reads as
+    a number; any other text in it is guarded like all text."""
+
+
 def safe_text(value) -> str:
     """A text cell a spreadsheet will show, not run."""
     text = "" if value is None else str(value)
     return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def csv_cell(value):
+    """What the writer puts in a cell: numbers as numbers, everything else as guarded text."""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, numbers.Real):  # numpy's numbers too
+        return value
+    if isinstance(value, Number) and _is_number(value):
+        return str(value)
+    return safe_text(value)
 
 
 def unsafe_text(text: str) -> str:
@@ -75,11 +102,14 @@ class _Echo:
 
 
 def csv_lines(header: list[str], rows: Iterable[list]) -> Iterator[str]:
-    """The CSV text, one line at a time, BOM first (for StreamingHttpResponse or a file)."""
+    """The CSV text, one line at a time, BOM first (for StreamingHttpResponse or a file).
+
+    The one writer of the app's CSV files: every cell passes :func:`csv_cell`, so no column,
+    present or future, bypasses the formula guard."""
     writer = csv.writer(_Echo(), lineterminator="\r\n")
-    yield BOM + writer.writerow(header)
+    yield BOM + writer.writerow([csv_cell(cell) for cell in header])
     for row in rows:
-        yield writer.writerow(row)
+        yield writer.writerow([csv_cell(cell) for cell in row])
 
 
 def write_csv(path, header: list[str], rows: Iterable[list]) -> None:
@@ -124,21 +154,21 @@ def _answer_cells(question: Question, record: dict) -> str:
                 items.append("other: " + record[f"{question.code}_other"])
             else:
                 items.append(_label(question, code))
-        return safe_text(";".join(items))
+        return ";".join(items)
     if question.kind == VALUES:
-        return safe_text(";".join(value or []))
-    return safe_text(value or "")
+        return ";".join(value or [])
+    return value or ""
 
 
 def wide_rows(records: Iterable[dict], questionnaires=(1, 2)) -> Iterator[list]:
     for record in records:
         row = [
-            safe_text(record["respondent"]),
-            safe_text(record["group"]),
+            record["respondent"],
+            record["group"],
             _gender_en(record["gender"]),
             record["age_band"],
-            safe_text(record.get("nationality", "")),
-            safe_text(record.get("room", "")),
+            record.get("nationality", ""),
+            record.get("room", ""),
             record["questionnaire"],
         ]
         for number in questionnaires:
@@ -153,13 +183,13 @@ def long_rows(records: Iterable[dict], aliases: dict[str, int], values: dict) ->
     """One row per answer: multi-choice and value questions give one row per item."""
     for record in records:
         head = [
-            safe_text(record["respondent"]),
-            safe_text(record["group"]),
-            safe_text(record.get("room", "")),
+            record["respondent"],
+            record["group"],
+            record.get("room", ""),
             record["questionnaire"],
             record["gender"],
             record["age_band"],
-            safe_text(record.get("nationality", "")),
+            record.get("nationality", ""),
         ]
         for question in QUESTIONNAIRES[record["questionnaire"]].questions:
             value = record.get(question.code)
@@ -168,12 +198,12 @@ def long_rows(records: Iterable[dict], aliases: dict[str, int], values: dict) ->
                     answer = _label(question, code)
                     if code == "other" and record.get(f"{question.code}_other"):
                         answer = "other: " + record[f"{question.code}_other"]
-                    yield head + [question.code, safe_text(answer), ""]
+                    yield head + [question.code, answer, ""]
             elif question.kind == VALUES:
                 for text in value or []:
                     number = aliases.get(normalize_text(text))
                     mapped = values[number]["en"] if number in values else ""
-                    yield head + [question.code, safe_text(text), safe_text(mapped)]
+                    yield head + [question.code, text, mapped]
             else:
                 cell = _answer_cells(question, record)
                 if cell != "":
@@ -208,7 +238,7 @@ def table_rows(table, values: dict, lang: str = "en") -> Iterator[list]:
         question = row["question"] if row["question"] != "N" else f"N{row['questionnaire']}"
         yield [
             question,
-            safe_text(table_option_label(row, values, lang)),
+            table_option_label(row, values, lang),
             int(row["n"]),
             int(row["man"]),
             int(row["woman"]),

@@ -1,11 +1,12 @@
 import math
+import numbers
 
 import pandas as pd
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
 from surveys.analysis import compare_all, scale_stats
-from surveys.csv_io import csv_lines
+from surveys.csv_io import Number, csv_lines
 from surveys.frames import groups_frame
 from surveys.management.commands._common import get_group
 from surveys.reporting import comparison_rows
@@ -14,11 +15,14 @@ STATS_HEADER = ["question", "group", "n", "mean", "sd", "median", "ci_low", "ci_
 COMPARE_HEADER = ["test", "statistic", "p_value", "effect_size", "effect_name"]
 
 
-def _cell(value) -> str:
+def _cell(value):
+    """Numbers stay numbers (csv_lines guards every other cell)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     if isinstance(value, float):
-        return f"{value:.10g}"
+        return Number(f"{value:.10g}")
+    if isinstance(value, numbers.Integral):
+        return int(value)
     return str(value)
 
 
