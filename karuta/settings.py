@@ -8,6 +8,7 @@ import ipaddress
 import os
 import secrets
 import socket
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -78,6 +79,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "channels",
     "csp",
+    "axes",
     "games",
     "surveys",
 ]
@@ -95,6 +97,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Room codes that lead nowhere and the join limit's back-off, as pages (karuta/errors.py).
     "karuta.errors.GettingInMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into its page (karuta/login_throttle.py).
+    "axes.middleware.AxesMiddleware",
 ]
 CSRF_FAILURE_VIEW = "karuta.errors.csrf_failure"
 
@@ -227,6 +231,21 @@ SURVEY_POSTS_PER_ADDRESS = os.environ.get("SURVEY_POSTS_PER_ADDRESS", "200/10m")
 # for room deadlines coming up.
 RELAY_GRACE_SECONDS = 30
 DEADLINE_WATCH_SECONDS = 5
+
+# Admin login throttling (django-axes, karuta/login_throttle.py, docs/deploy.md "Security"): after
+# AXES_FAILURE_LIMIT wrong passwords for one username from one address (games.limits'
+# client_address), that username is refused from that address for AXES_COOLOFF_MINUTES, even
+# with the right password; a student's address cannot lock a teacher out elsewhere.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked pair before any check
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=float(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "karuta.login_throttle.client_ip"
+AXES_LOCKOUT_CALLABLE = "karuta.login_throttle.locked_out"
+AXES_RESET_ON_SUCCESS = True  # a teacher's typos are forgotten once they get in
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -48,9 +48,10 @@ async def test_it_counts_sockets_relays_rooms_and_takes(host_and, async_client):
 
 def test_it_is_for_this_machine_or_staff_only(client):
     assert client.get("/metrics", REMOTE_ADDR="203.0.113.9").status_code == 403
-    User.objects.create_user("someone", password="pw-for-tests-only")
-    client.login(username="someone", password="pw-for-tests-only")
+    # force_login: client.login() passes no request, which the login throttle (axes) refuses.
+    client.force_login(User.objects.create_user("someone", password="pw-for-tests-only"))
     assert client.get("/metrics", REMOTE_ADDR="203.0.113.9").status_code == 403
-    User.objects.create_user("staff", password="pw-for-tests-only", is_staff=True)
-    client.login(username="staff", password="pw-for-tests-only")
+    client.force_login(
+        User.objects.create_user("staff", password="pw-for-tests-only", is_staff=True)
+    )
     assert client.get("/metrics", REMOTE_ADDR="203.0.113.9").status_code == 200
