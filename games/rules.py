@@ -20,6 +20,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timedelta
 
+from games import nicknames
+
 LOBBY = "lobby"
 READING = "reading"
 TAKEN = "taken"
@@ -68,8 +70,10 @@ KICK_MINUTES = 10
 MAX_SEATS = 500
 
 # Words that keep a projected screen classroom-safe, matched case- and width-insensitively.
-# Deliberately short; the host can still kick. BLOCKLIST words are caught anywhere, even
-# spaced out ("F U C K"); WORD_BLOCKLIST words only at the start of a word ("Grape" is fine).
+# Deliberately short; the host can still kick. Compared by skeleton (games/nicknames.py), so
+# look-alike letters, accents, katakana and dots do not hide them. BLOCKLIST words are caught
+# anywhere, even spaced out ("F U C K", "f.u.c.k"); WORD_BLOCKLIST words only at the start of
+# a word ("Grape" is fine).
 BLOCKLIST = (
     "fuck", "shit", "cunt", "bitch", "nigger", "nigga", "whore", "slut", "asshole", "porn",
     "hitler", "nazi", "ちんこ", "まんこ", "死ね", "しね", "きちがい", "ガイジ", "うんこ",
@@ -232,21 +236,23 @@ def is_code(text: str) -> bool:
 
 def clean_nickname(text: object) -> str:
     """A nickname fit for a projected screen, or RuleError. HTML escaping is the page's job;
-    here: one line, no control characters, 1–20 characters, nothing on the blocklist."""
+    here: one line, no control or invisible characters, 1–20 characters, something visible,
+    nothing on the blocklist. The name is kept as typed otherwise (its look is compared by
+    games/nicknames.py)."""
     if not isinstance(text, str):
         raise RuleError("bad_nickname", "nickname must be text")
     name = unicodedata.normalize("NFKC", text)
     name = "".join(c for c in name if unicodedata.category(c)[0] != "C")
-    name = " ".join(name.split())
+    name = " ".join(nicknames.visible(name).split())
     if not name:
         raise RuleError("bad_nickname", "nickname is empty")
     if len(name) > NICKNAME_MAX:
         raise RuleError("bad_nickname", f"nickname is longer than {NICKNAME_MAX} characters")
-    folded = name.casefold()
-    spaceless = folded.replace(" ", "")
-    if any(word in spaceless for word in BLOCKLIST) or any(
-        re.search(rf"\b{word}", folded) for word in WORD_BLOCKLIST
-    ):
+    if nicknames.is_blank(name):
+        raise RuleError("bad_nickname", "nickname shows no letter")
+    # Compared by skeleton (games/nicknames.py): look-alike letters, accents, dots between
+    # letters and katakana do not hide a word.
+    if nicknames.contains(name, BLOCKLIST) or nicknames.starts_a_word(name, WORD_BLOCKLIST):
         raise RuleError("bad_nickname", "nickname is not allowed")
     return name
 

@@ -19,7 +19,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from games import events, rules
+from games import events, nicknames, rules
 from games.models import BoardCard, Room, Seat, Take, ValueType
 from games.rules import RuleError
 from games.selectors import (
@@ -167,9 +167,11 @@ def seat_join(
     elif generated or nickname is None or nickname == "":
         nickname = random_nickname()
     name = rules.clean_nickname(nickname)
-    if banned.filter(nickname__iexact=name).exists():
+    # By look (games/nicknames.py), not by spelling: "Аlice" with a Cyrillic А is Alice. At
+    # most MAX_SEATS names, compared in Python (their skeletons are cached).
+    if nicknames.clash(name, banned.values_list("nickname", flat=True)):
         raise RuleError("kicked", "the host removed you from this room")
-    if active.filter(nickname__iexact=name).exists():
+    if nicknames.clash(name, active.values_list("nickname", flat=True)):
         raise RuleError("nickname_taken", "someone in this room already has this nickname")
     if active.count() >= rules.MAX_SEATS:
         raise RuleError("room_full", f"a room holds at most {rules.MAX_SEATS} players")
