@@ -225,6 +225,9 @@ ROOM_EXPIRY_EVERY = int(os.environ.get("ROOM_EXPIRY_EVERY", "3600"))
 # and changing once, fits).
 SURVEY_WINDOW_DAYS = int(os.environ.get("SURVEY_WINDOW_DAYS", "14"))
 SURVEY_POSTS_PER_ADDRESS = os.environ.get("SURVEY_POSTS_PER_ADDRESS", "200/10m")
+# CSV imports of paper answers (surveys/services.py responses_import): a bigger file is refused
+# before any of it is read (20 MB holds some 200,000 rows of questionnaire 1).
+SURVEY_IMPORT_MAX_BYTES = int(os.environ.get("SURVEY_IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
 
 # The real-time layer (games/realtime/): how long a room's relay stays subscribed after its last
 # tab on this process left (a reload comes back within it), and how often each process looks
@@ -334,5 +337,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"daphne": {"level": "WARNING"}},
+    # axes: lockouts (warnings) kept, not a line per login and per command started.
+    "loggers": {"daphne": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }

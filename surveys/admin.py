@@ -110,7 +110,7 @@ class GroupAdmin(admin.ModelAdmin):
             data = form.cleaned_data
             try:
                 result = responses_import(
-                    data=data["file"].read(),
+                    file=data["file"],
                     questionnaire=data["questionnaire"],
                     group_name=data["group"],
                 )

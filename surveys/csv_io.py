@@ -9,13 +9,13 @@ import removes that apostrophe again, so export → import is lossless.
 """
 
 import csv
-import io
 import numbers
 import re
+import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from surveys.questionnaires import (
@@ -42,6 +42,18 @@ LONG_HEADER = [
 ]  # fmt: skip
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 SEPARATORS = re.compile(r"[;；]")
+# Reading: a file is read CHUNK_BYTES at a time; a cell may hold MAX_CELL_CHARS characters
+# (the csv module's own default limit, which the reader is freed from so that the row and
+# column can be named), the columns stored in short database fields less; at most
+# MAX_PROBLEMS problems are listed, the rest counted.
+CHUNK_BYTES = 64 * 1024
+MAX_CELL_CHARS = 131_072
+MAX_LENGTHS = {"respondent": 64, "nationality": 64, "room": 32}
+MAX_PROBLEMS = 100
+MAX_TABLE_ROWS = 10_000
+CSV_FIELD_LIMIT = 2**31 - 1
+LINE_ENDS = re.compile(rb"\r\n|\r|\n")
+BOM_BYTES = BOM.encode()
 OTHER_PREFIX = re.compile(r"^\s*(other|その他)\s*[:：]\s*", re.IGNORECASE)
 
 
@@ -269,36 +281,244 @@ class Problem:
         return gettext("file: %(message)s") % values
 
 
-@dataclass
-class ParsedFile:
-    rows: list[dict] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    skipped: int = 0
-    slips: list[str] = field(default_factory=list)
-    is_table: bool = False
-
-
 class ImportRejected(Exception):
     def __init__(self, problems: list[Problem]):
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
 
 
-def decode(data: bytes) -> str:
+class More(Problem):
+    """The count of problems not listed."""
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class Problems:
+    """The problems found in a file: the first MAX_PROBLEMS listed (a file of a million bad
+    rows must not make a million messages), the rest counted."""
+
+    def __init__(self) -> None:
+        self.kept: list[Problem] = []
+        self.count = 0
+
+    def add(self, problem: Problem) -> None:
+        self.count += 1
+        if len(self.kept) < MAX_PROBLEMS:
+            self.kept.append(problem)
+
+    def __bool__(self) -> bool:
+        return self.count > 0
+
+    def listed(self) -> list[Problem]:
+        more = self.count - len(self.kept)
+        if not more:
+            return list(self.kept)
+        text = ngettext("and %(n)d more problem", "and %(n)d more problems", more) % {"n": more}
+        return [*self.kept, More(0, "", text)]
+
+
+def _bad_encoding(raw: bytes, offset: int, error: UnicodeDecodeError) -> ImportRejected:
+    message = gettext(
+        "bad encoding: the file is not UTF-8 (byte %(byte)s at position %(position)d)."
+    ) % {"byte": f"{raw[error.start]:#04x}", "position": offset + error.start}
     try:
-        return data.decode("utf-8-sig")
+        raw.decode("cp932")
+        message += " " + gettext(
+            "It looks like Shift_JIS: save it as “CSV UTF-8” and import again."
+        )
+    except UnicodeDecodeError:
+        pass
+    return ImportRejected([Problem(0, "", message)])
+
+
+def _decode_line(raw: bytes, offset: int) -> str:
+    if offset == 0 and raw.startswith(BOM_BYTES):
+        raw, offset = raw[len(BOM_BYTES) :], len(BOM_BYTES)
+    try:
+        return raw.decode("utf-8")
     except UnicodeDecodeError as error:
-        message = gettext(
-            "bad encoding: the file is not UTF-8 (byte %(byte)s at position %(position)d)."
-        ) % {"byte": f"{data[error.start]:#04x}", "position": error.start}
+        raise _bad_encoding(raw, offset, error) from None
+
+
+def text_lines(file) -> Iterator[str]:
+    """The lines of a binary file as text, read CHUNK_BYTES at a time (never the whole file):
+    UTF-8 with or without a BOM, line ends \\r\\n, \\n or \\r kept for the csv reader (a quoted
+    cell may hold them). Bad UTF-8 raises ImportRejected, naming the byte's position."""
+    pending = bytearray()
+    offset = 0  # the position in the file of pending's first byte
+    while chunk := file.read(CHUNK_BYTES):
+        pending += chunk
+        start = 0
+        for match in LINE_ENDS.finditer(pending):
+            if match.end() == len(pending) and match.group() == b"\r":
+                break  # its \n may begin the next chunk
+            yield _decode_line(bytes(pending[start : match.end()]), offset + start)
+            start = match.end()
+        del pending[:start]
+        offset += start
+    if pending:
+        yield _decode_line(bytes(pending), offset)
+
+
+def _records(lines: Iterable[str], problems: Problems) -> Iterator[tuple[int, list[str]]]:
+    """(row, cells) of each record, the header being row 1. A cell is never cut by the csv
+    module's own field limit (the file's size is capped before): cells are measured here,
+    where the row and column can be named."""
+    if csv.field_size_limit() < CSV_FIELD_LIMIT:
+        csv.field_size_limit(CSV_FIELD_LIMIT)
+    reader = csv.reader(lines, strict=True)
+    row = 0
+    while True:
         try:
-            data.decode("cp932")
-            message += " " + gettext(
-                "It looks like Shift_JIS: save it as “CSV UTF-8” and import again."
-            )
-        except UnicodeDecodeError:
-            pass
-        raise ImportRejected([Problem(0, "", message)]) from None
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            if "unexpected end of data" in str(error):
+                message = gettext("a quoted cell is not closed before the end of the file")
+            else:
+                message = gettext("not valid CSV here (%(error)s)") % {"error": error}
+            problems.add(Problem(row + 1, "", message))
+            return
+        row += 1
+        yield row, cells
+
+
+def _cell_problem(column: str, text: str) -> str | None:
+    """Why a cell cannot be stored as it is (the reader's and the databases' limits)."""
+    if "\x00" in text:
+        return gettext(
+            "contains a NUL character (a zero byte), which the database cannot store: remove "
+            "it and import again"
+        )
+    limit = MAX_LENGTHS.get(column, MAX_CELL_CHARS)
+    if len(text) > limit:
+        values = {"length": f"{len(text):,}", "limit": f"{limit:,}"}
+        if column in MAX_LENGTHS:
+            return gettext("%(length)s characters; at most %(limit)s") % values
+        return gettext("%(length)s characters; a cell may hold at most %(limit)s") % values
+    return None
+
+
+class Seen:
+    """Respondent ids already read and their row, kept in a private temporary SQLite database
+    (``sqlite3.connect("")``: on disk, deleted when closed), so that memory stays flat however
+    many rows a file has."""
+
+    def __init__(self) -> None:
+        self.db = sqlite3.connect("")
+        self.db.execute("CREATE TABLE seen (respondent TEXT PRIMARY KEY, row INTEGER)")
+
+    def earlier_row(self, respondent: str, row: int) -> int | None:
+        """The row this respondent was first read on, or None (then it is now)."""
+        added = self.db.execute("INSERT OR IGNORE INTO seen VALUES (?, ?)", (respondent, row))
+        if added.rowcount:
+            return None
+        query = "SELECT row FROM seen WHERE respondent = ?"
+        return self.db.execute(query, (respondent,)).fetchone()[0]
+
+    def close(self) -> None:
+        self.db.close()
+
+
+@dataclass
+class Sheet:
+    """One pass over a CSV of paper answers: the header is read and checked when the sheet is
+    opened (:func:`read_sheet`), then :meth:`rows` streams the rows. Rows with a problem are
+    not yielded; ``problems`` lists them."""
+
+    header: list[str]
+    questionnaire: int
+    group_name: str
+    records: Iterator[tuple[int, list[str]]]
+    problems: Problems = field(default_factory=Problems)
+    skipped: int = 0
+    slips: list[str] = field(default_factory=list)
+    is_table: bool = False
+
+    def rows(self, *, check_duplicates: bool = True) -> Iterator[dict]:
+        """Each good row as it will be stored (with its ``row``), in file order."""
+        if self.problems:  # the header is wrong: nothing below it can be read
+            return
+        questionnaire = self.questionnaire
+        own = {q.code: q for q in QUESTIONNAIRES[questionnaire].questions}
+        others = {
+            q.code for n, qn in QUESTIONNAIRES.items() if n != questionnaire for q in qn.questions
+        }
+        width = len(self.header)
+        seen = Seen() if check_duplicates else None
+        try:
+            for line, cells in self.records:
+                if not any(c.strip() for c in cells):
+                    continue
+                if len(cells) > width:
+                    message = gettext("%(cells)d cells, the header has %(columns)d") % {
+                        "cells": len(cells),
+                        "columns": width,
+                    }
+                    self.problems.add(Problem(line, "", message))
+                    continue
+                record = dict(zip(self.header, cells + [""] * (width - len(cells)), strict=True))
+                record = {k: v.strip() for k, v in record.items()}
+                if not self._cells_fit(record, line):
+                    continue
+                row_questionnaire = record.get("questionnaire", "")
+                if row_questionnaire and row_questionnaire != str(questionnaire):
+                    self.skipped += 1
+                    continue
+                parsed = _parse_row(record, line, own, others, self.group_name, self.problems)
+                if parsed is None:
+                    continue
+                if seen is not None:
+                    earlier = seen.earlier_row(parsed["respondent"], line)
+                    if earlier is not None:
+                        message = gettext("%(respondent)s already on row %(row)d") % {
+                            "respondent": repr(parsed["respondent"]),
+                            "row": earlier,
+                        }
+                        self.problems.add(Problem(line, "respondent", message))
+                        continue
+                yield parsed
+        finally:
+            if seen is not None:
+                seen.close()
+
+    def _cells_fit(self, record: dict, line: int) -> bool:
+        fits = True
+        for column, text in record.items():
+            message = _cell_problem(column, unsafe_text(text))
+            if message:
+                self.problems.add(Problem(line, column, message))
+                fits = False
+        return fits
+
+
+def read_sheet(file, questionnaire: int, group_name: str) -> Sheet:
+    """Open a CSV of paper answers (a binary file, read from where it stands) and check its
+    header; nothing is stored here. A published table (header ``question,option,…``) is
+    checked at once for arithmetic slips."""
+    problems = Problems()
+    records = _records(text_lines(file), problems)
+    first = next(records, None)
+    header = [h.strip() for h in first[1]] if first else []
+    sheet = Sheet(header, questionnaire, group_name, records, problems)
+    if [h.lower() for h in header[:2]] == ["question", "option"]:
+        sheet.is_table = True
+        sheet.slips = published_table_slips(header, records)
+        if problems:  # a table that is not valid CSV
+            raise ImportRejected(problems.listed())
+        return sheet
+    known = set(COMMON + OPTIONAL) | {
+        q.code for qn in QUESTIONNAIRES.values() for q in qn.questions
+    }
+    for name in header:
+        if name not in known:
+            column = (name or gettext("(empty)")).replace("\x00", "\\x00")[:80]
+            problems.add(Problem(1, column, gettext("unknown column")))
+    if len(set(header)) != len(header):
+        problems.add(Problem(1, "", gettext("a column name appears twice")))
+    return sheet
 
 
 _INDEXES: dict[int, dict[str, str]] = {}
@@ -340,11 +560,12 @@ def _parse_cell(question: Question, raw: str, answers: dict) -> str | None:
     text = unsafe_text(raw.strip())
     if text == "":
         return None
-    found = {"text": repr(text), "choices": _choices(question)}
     if question.kind == SINGLE:
         code = _lookup(question.options, text)
         if code is None:
-            return gettext("unknown option %(text)s (expected one of %(choices)s)") % found
+            return gettext("unknown option %(text)s (expected one of %(choices)s)") % _found(
+                question, text
+            )
         answers[question.code] = code
     elif question.kind == SCALE:
         number = normalize_text(text).rstrip("%").strip()
@@ -353,8 +574,12 @@ def _parse_cell(question: Question, raw: str, answers: dict) -> str | None:
             try:
                 float(number)
             except ValueError:
-                return gettext("not a number: %(text)s (expected one of %(choices)s)") % found
-            return gettext("scale out of range: %(text)s (expected one of %(choices)s)") % found
+                return gettext("not a number: %(text)s (expected one of %(choices)s)") % _found(
+                    question, text
+                )
+            return gettext("scale out of range: %(text)s (expected one of %(choices)s)") % _found(
+                question, text
+            )
         answers[question.code] = int(code)
     elif question.kind == MULTI:
         chosen = []
@@ -382,76 +607,22 @@ def _parse_cell(question: Question, raw: str, answers: dict) -> str | None:
     return None
 
 
+def _found(question: Question, text: str) -> dict:
+    """What a problem message says was found and was expected (built only for a problem:
+    the labels' translation is too slow for every cell of a big file)."""
+    return {"text": repr(text), "choices": _choices(question)}
+
+
 def _choices(question: Question) -> str:
     """The options' labels in the active language."""
     return ", ".join(str(o.label) for o in question.options)
 
 
-def parse_responses(text: str, questionnaire: int, group_name: str) -> ParsedFile:
-    """Check every row of a responses CSV; nothing is stored here."""
-    parsed = ParsedFile()
-    reader = csv.reader(io.StringIO(text))
-    header = [h.strip() for h in next(reader, [])]
-    if [h.lower() for h in header[:2]] == ["question", "option"]:
-        parsed.is_table = True
-        parsed.slips = published_table_slips(text)
-        return parsed
-    own = {q.code: q for q in QUESTIONNAIRES[questionnaire].questions}
-    others = {
-        q.code for n, qn in QUESTIONNAIRES.items() if n != questionnaire for q in qn.questions
-    }
-    known = set(COMMON + OPTIONAL) | set(own) | others
-    for name in header:
-        if name not in known:
-            column = name or gettext("(empty)")
-            parsed.problems.append(Problem(1, column, gettext("unknown column")))
-    if len(set(header)) != len(header):
-        parsed.problems.append(Problem(1, "", gettext("a column name appears twice")))
-    if parsed.problems:
-        return parsed
-    seen: dict[str, int] = {}
-    for line, cells in enumerate(reader, start=2):
-        if not any(c.strip() for c in cells):
-            continue
-        if len(cells) > len(header):
-            parsed.problems.append(
-                Problem(
-                    line,
-                    "",
-                    gettext("%(cells)d cells, the header has %(columns)d")
-                    % {"cells": len(cells), "columns": len(header)},
-                )
-            )
-            continue
-        record = dict(zip(header, cells + [""] * (len(header) - len(cells)), strict=True))
-        record = {k: v.strip() for k, v in record.items()}
-        row_questionnaire = record.get("questionnaire", "")
-        if row_questionnaire and row_questionnaire != str(questionnaire):
-            parsed.skipped += 1
-            continue
-        parsed_row = _parse_row(record, line, own, others, group_name, parsed.problems)
-        if parsed_row is None:
-            continue
-        respondent = parsed_row["respondent"]
-        if respondent in seen:
-            parsed.problems.append(
-                Problem(
-                    line,
-                    "respondent",
-                    gettext("%(respondent)s already on row %(row)d")
-                    % {"respondent": repr(respondent), "row": seen[respondent]},
-                )
-            )
-        seen[respondent] = line
-        parsed.rows.append(parsed_row)
-    return parsed
-
-
 def _parse_row(record, line, own, others, group_name, problems) -> dict | None:
-    before = len(problems)
+    before = problems.count
     group = unsafe_text(record.get("group", ""))
     if group and normalize_text(group) != normalize_text(group_name):
-        problems.append(
+        problems.add(
             Problem(
                 line,
                 "group",
@@ -462,7 +633,7 @@ def _parse_row(record, line, own, others, group_name, problems) -> dict | None:
     gender_text = normalize_text(record.get("gender", ""))
     gender = _lookup(GENDERS, gender_text) or GENDER_EXTRA.get(gender_text)
     if gender is None:
-        problems.append(
+        problems.add(
             Problem(
                 line,
                 "gender",
@@ -478,7 +649,7 @@ def _parse_row(record, line, own, others, group_name, problems) -> dict | None:
     if age is None and re.fullmatch(r"\d0", normalize_text(age_text).rstrip("代s")):
         age = _lookup(AGE_BANDS, normalize_text(age_text).rstrip("代s") + "s")
     if age is None:
-        problems.append(
+        problems.add(
             Problem(
                 line,
                 "age_band",
@@ -490,11 +661,11 @@ def _parse_row(record, line, own, others, group_name, problems) -> dict | None:
     for code, question in own.items():
         message = _parse_cell(question, record.get(code, ""), answers)
         if message:
-            problems.append(Problem(line, code, message))
+            problems.add(Problem(line, code, message))
     for code in others:
         if record.get(code, ""):
-            problems.append(Problem(line, code, gettext("belongs to the other questionnaire")))
-    if len(problems) > before:
+            problems.add(Problem(line, code, gettext("belongs to the other questionnaire")))
+    if problems.count > before:
         return None
     return {
         "respondent": unsafe_text(record.get("respondent", "")) or f"row-{line}",
@@ -503,22 +674,27 @@ def _parse_row(record, line, own, others, group_name, problems) -> dict | None:
         "nationality": unsafe_text(record.get("nationality", "")),
         "room_code": unsafe_text(record.get("room", "")),
         "answers": answers,
+        "row": line,
     }
 
 
-def published_table_slips(text: str) -> list[str]:
-    """Arithmetic slips in a published table CSV (question,option,n,man,woman[,no_response]).
+def published_table_slips(header: list[str], records) -> list[str]:
+    """Arithmetic slips in a published table CSV (question,option,n,man,woman[,no_response]),
+    from its header and its (row, cells) records.
 
     A blank question cell continues the question above, as printed tables do."""
     # Deferred: analysis loads pandas and scipy; the rest of this module must not.
     from surveys.analysis import published_slips
 
-    reader = csv.DictReader(io.StringIO(text))
+    names = [h.lower() for h in header]
     rows, current = [], ""
-    for line, record in enumerate(reader, start=2):
+    for line, cells in records:
+        if len(rows) >= MAX_TABLE_ROWS:
+            raise ImportRejected([Problem(line, "", gettext("too many rows for a table"))])
+        record = dict(zip(names, cells, strict=False))
         current = (record.get("question") or "").strip() or current
         try:
-            numbers = {
+            counts = {
                 k: int(float(record.get(k) or 0)) for k in ("n", "man", "woman", "no_response")
             }
         except ValueError:
@@ -530,7 +706,7 @@ def published_table_slips(text: str) -> list[str]:
                 "question": question,
                 "option": record.get("option", ""),
                 "kind": kind,
-                **numbers,
+                **counts,
                 "line": line,
             }
         )

@@ -1,12 +1,16 @@
 """The writes: storing a submitted questionnaire and importing a CSV file."""
 
+import io
+from array import array
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext
 
 from games.models import Room
-from surveys.csv_io import ImportRejected, Problem, decode, parse_responses
+from surveys.csv_io import ImportRejected, Problem, read_sheet
 from surveys.models import Group, GroupRoom, OpenLink, Response
 
 
@@ -158,6 +162,12 @@ def responses_bind_seat(*, room_code: str, respondent: str, seat_id: int) -> int
     )
 
 
+# An import stores this many rows per transaction (a game's take waits at most for one batch);
+# a group's name is at most this long (Group.name).
+IMPORT_BATCH = 1000
+GROUP_NAME_LENGTH = 200
+
+
 @dataclass
 class ImportResult:
     group: Group | None = None
@@ -167,51 +177,132 @@ class ImportResult:
     is_table: bool = False
 
 
-def responses_import(*, data: bytes, questionnaire: int, group_name: str) -> ImportResult:
-    """Import a CSV of paper answers: all rows or none (raises ImportRejected with every
-    problem found, each naming its row and column)."""
+def _batches(rows, size: int):
+    batch = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _file_size(file) -> int:
+    file.seek(0, io.SEEK_END)
+    size = file.tell()
+    file.seek(0)
+    return size
+
+
+def _check_size(file) -> None:
+    """Refuse a file over SURVEY_IMPORT_MAX_BYTES before reading any of it."""
+    size, limit = _file_size(file), settings.SURVEY_IMPORT_MAX_BYTES
+    if size > limit:
+        message = gettext(
+            "the file is %(size)s; at most %(limit)s can be imported at once. Split it into "
+            "several files (each with the header row) and import them one by one."
+        ) % {"size": filesizeformat(size), "limit": filesizeformat(limit)}
+        raise ImportRejected([Problem(0, "", message)])
+
+
+def _clashes(group: Group, questionnaire: int, batch: list[dict], problems) -> None:
+    """Rows of this batch whose respondent was imported into the group before."""
+    taken = set(
+        Response.objects.filter(
+            group=group,
+            questionnaire=questionnaire,
+            source=Response.IMPORT,
+            respondent__in=[row["respondent"] for row in batch],
+        ).values_list("respondent", flat=True)
+    )
+    for row in batch:
+        if row["respondent"] in taken:
+            message = gettext("%(respondent)s was already imported into this group") % {
+                "respondent": repr(row["respondent"])
+            }
+            problems.add(Problem(row["row"], "respondent", message))
+
+
+def _response(row: dict, questionnaire: int, group: Group) -> Response:
+    return Response(
+        questionnaire=questionnaire,
+        group=group,
+        source=Response.IMPORT,
+        respondent=row["respondent"],
+        room_code=row["room_code"],
+        gender=row["gender"],
+        age_band=row["age_band"],
+        nationality=row["nationality"],
+        answers=row["answers"],
+    )
+
+
+def responses_import(*, file, questionnaire: int, group_name: str) -> ImportResult:
+    """Import a CSV of paper answers (a binary file: an upload or an open file): all rows or
+    none. Raises ImportRejected with the problems found (the first hundred, each naming its
+    row and column), and then nothing is stored.
+
+    Never the whole file in memory, never the database for long: a first pass reads the file
+    as a stream and checks every row, storing nothing; only a file without a problem is read
+    again and stored, IMPORT_BATCH rows per transaction, so that a game on the same SQLite
+    file takes its cards between two batches. Should a batch fail all the same (another
+    import of the same respondents at the same moment, the file changed in between), the
+    batches already stored are deleted again: nothing is left half-imported."""
     group_name = group_name.strip()
     if not group_name:
         raise ImportRejected([Problem(0, "group", gettext("a group name is required"))])
-    parsed = parse_responses(decode(data), questionnaire, group_name)
-    if parsed.is_table:
-        return ImportResult(slips=parsed.slips, is_table=True)
-    if parsed.problems:
-        raise ImportRejected(parsed.problems)
-    with transaction.atomic():
-        group, _created = Group.objects.get_or_create(name=group_name)
-        taken = set(
-            Response.objects.filter(
-                group=group, questionnaire=questionnaire, source=Response.IMPORT
-            ).values_list("respondent", flat=True)
-        )
-        clashes = [
-            Problem(
-                0,
-                "respondent",
-                gettext("%(respondent)s was already imported into this group")
-                % {"respondent": repr(row["respondent"])},
-            )
-            for row in parsed.rows
-            if row["respondent"] in taken
-        ]
-        if clashes:
-            raise ImportRejected(clashes)
-        Response.objects.bulk_create(
-            [
-                Response(
-                    questionnaire=questionnaire,
-                    group=group,
-                    source=Response.IMPORT,
-                    respondent=row["respondent"],
-                    room_code=row["room_code"],
-                    gender=row["gender"],
-                    age_band=row["age_band"],
-                    nationality=row["nationality"],
-                    answers=row["answers"],
+    if len(group_name) > GROUP_NAME_LENGTH:
+        message = gettext("%(length)s characters; at most %(limit)s") % {
+            "length": len(group_name),
+            "limit": GROUP_NAME_LENGTH,
+        }
+        raise ImportRejected([Problem(0, "group", message)])
+    _check_size(file)
+    sheet = read_sheet(file, questionnaire, group_name)
+    if sheet.is_table:
+        return ImportResult(slips=sheet.slips, is_table=True)
+    group = Group.objects.filter(name=group_name).first()
+    for batch in _batches(sheet.rows(), IMPORT_BATCH):
+        if group is not None:
+            _clashes(group, questionnaire, batch, sheet.problems)
+    if sheet.problems:
+        raise ImportRejected(sheet.problems.listed())
+    file.seek(0)
+    return _store(read_sheet(file, questionnaire, group_name), questionnaire, group_name)
+
+
+def _store(sheet, questionnaire: int, group_name: str) -> ImportResult:
+    """The second pass: a checked file's rows stored, a batch per transaction (undone whole on
+    any failure)."""
+    group, created_group = Group.objects.get_or_create(name=group_name)
+    stored = array("q")  # the primary keys of the batches committed, 8 bytes a row
+    try:
+        for batch in _batches(sheet.rows(check_duplicates=False), IMPORT_BATCH):
+            with transaction.atomic():
+                made = Response.objects.bulk_create(
+                    [_response(row, questionnaire, group) for row in batch]
                 )
-                for row in parsed.rows
-            ],
-            batch_size=2000,
-        )
-    return ImportResult(group=group, created=len(parsed.rows), skipped=parsed.skipped)
+            stored.extend(response.pk for response in made)
+        if sheet.problems:  # the file is not what the first pass read
+            raise ImportRejected(sheet.problems.listed())
+    except BaseException as error:
+        _undo(stored, group if created_group else None)
+        if isinstance(error, IntegrityError):
+            message = gettext(
+                "another import stored some of these respondents into this group at the same "
+                "time; nothing was imported from this file"
+            )
+            raise ImportRejected([Problem(0, "respondent", message)]) from None
+        raise
+    return ImportResult(group=group, created=len(stored), skipped=sheet.skipped)
+
+
+def _undo(stored: array, group: Group | None) -> None:
+    """Delete what a failed import stored, a batch at a time, and the group it created."""
+    for start in range(0, len(stored), IMPORT_BATCH):
+        with transaction.atomic():
+            Response.objects.filter(pk__in=list(stored[start : start + IMPORT_BATCH])).delete()
+    if group is not None and not Response.objects.filter(group=group).exists():
+        if not group.rooms.exists() and not group.open_links.exists():
+            group.delete()

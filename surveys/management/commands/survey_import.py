@@ -13,7 +13,8 @@ def count(n: int, one: str, many: str) -> str:
 
 class Command(BaseCommand):
     help = (
-        "Import paper questionnaire answers from a CSV file into a group, all rows or none. "
+        "Import paper questionnaire answers from a CSV file into a group, all rows or none "
+        "(checked first, then stored 1,000 rows per transaction). "
         "Given a published table (question,option,n,man,woman[,no_response]) it stores "
         "nothing and reports the rows that do not add up."
     )
@@ -26,11 +27,14 @@ class Command(BaseCommand):
     @no_translations  # problems are reported in English here (the admin shows them translated)
     def handle(self, *args, file: Path, questionnaire: int, group: str, **options):
         try:
-            data = file.read_bytes()
+            handle = open(file, "rb")  # read as a stream, never whole
         except OSError as error:
             raise CommandError(f"cannot read {file}: {error}") from None
         try:
-            result = responses_import(data=data, questionnaire=questionnaire, group_name=group)
+            with handle:
+                result = responses_import(
+                    file=handle, questionnaire=questionnaire, group_name=group
+                )
         except ImportRejected as rejected:
             for problem in rejected.problems:
                 self.stderr.write(str(problem))
