@@ -249,6 +249,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_CLIENT_IP_CALLABLE = "karuta.login_throttle.client_ip"
 AXES_LOCKOUT_CALLABLE = "karuta.login_throttle.locked_out"
 AXES_RESET_ON_SUCCESS = True  # a teacher's typos are forgotten once they get in
+# axes' own admin pages have no Japanese labels: off; `manage.py axes_reset` lifts a lockout.
+AXES_ENABLE_ADMIN = False
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -278,7 +280,9 @@ SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
 
 # Uploaded card illustrations (see games/images.py).
 CARD_IMAGE_MAX_BYTES = int(os.environ.get("CARD_IMAGE_MAX_BYTES", str(5 * 1024 * 1024)))
-CARD_IMAGE_MAX_PIXELS = 6000
+# A pixel count (width × height), checked from the header before decoding: it bounds the
+# memory of an upload (about 4 bytes a pixel), 16.8 megapixels by default (4096 × 4096).
+CARD_IMAGE_MAX_PIXELS = int(os.environ.get("CARD_IMAGE_MAX_PIXELS", str(4096 * 4096)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
