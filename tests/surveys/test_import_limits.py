@@ -214,3 +214,27 @@ def test_memory_is_flat_in_rows(deck, tmp_path):
     large = peak_import_bytes(tmp_path, 20_000)
     assert large < small * 1.25, (small, large)
     assert large < 8_000_000, large
+
+
+def test_two_imports_of_one_file_at_once_store_it_once(postgres_url, tmp_path):
+    """Two researchers import the same sheet into the same new group at the same moment: one
+    import stores every row, the other is refused whole, whichever pass it is in when the
+    other's rows arrive (its own batches, if any, are deleted again)."""
+    url = createdb(postgres_url, "karuta_import_race", template=POSTGRES_TEMPLATE)
+    env = server_env(tmp_path, {"DATABASE_URL": url})
+    sheet = tmp_path / "q1.csv"
+    write_q1(sheet, 20_000, "Twice", random.Random(5))
+    args = [sys.executable, "manage.py", "survey_import", str(sheet), "--questionnaire", "1",
+            "--group", "Twice"]  # fmt: skip
+    both = [subprocess.Popen(args, cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True) for _ in range(2)]  # fmt: skip
+    results = [(p.wait(timeout=300), *p.communicate()) for p in both]
+    assert sorted(code for code, _out, _err in results) == [0, 1], results
+    loser = next(err for code, _out, err in results if code == 1)
+    assert "nothing imported" in loser and "Traceback" not in loser, loser
+    count = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c",
+         "from surveys.models import Response; print(Response.objects.count())"],
+        cwd=ROOT, env=env, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert count.stdout.splitlines()[-1] == "20000"
