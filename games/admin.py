@@ -1,7 +1,9 @@
 from django.contrib import admin
+from django.db import models
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from games.images import CardImageField
 from games.models import Field, ValueType
 
 
@@ -18,6 +20,8 @@ class ValueTypeAdmin(admin.ModelAdmin):
     list_filter = ("field",)
     search_fields = ("name_ja", "name_en", "slug", "reading", "source")
     readonly_fields = ("picture", "updated_at")
+    # Pillow's re-encoded copy of the upload, checked from its header first (games/images.py).
+    formfield_overrides = {models.ImageField: {"form_class": CardImageField}}
     fieldsets = (
         (None, {"fields": ("number", "slug", "field", "order", "reading", "source")}),
         (_("Torifuda front"), {"fields": ("name_ja", "name_en", "illustration", "picture")}),

@@ -4,6 +4,8 @@ Each text is stored in both languages side by side (``name_en`` / ``name_ja``) s
 edits a card on one page; :meth:`ValueType.text` picks the active language.
 """
 
+from pathlib import PurePosixPath
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -55,7 +57,9 @@ class Field(models.Model):
 
 
 def card_upload_to(instance: "ValueType", filename: str) -> str:
-    return f"cards/{instance.number:02d}-{instance.slug}/original-{filename}"
+    # ``filename`` is games.images.clean_card_image's: from the content, with the extension
+    # of the type Pillow detected (never the uploader's name).
+    return f"cards/{instance.number:02d}-{instance.slug}/{PurePosixPath(filename).name}"
 
 
 class ValueType(models.Model):
@@ -105,6 +109,13 @@ class ValueType(models.Model):
         return f"{self.number:02d} {self.name_en} / {self.name_ja}"
 
     def save(self, *args, **kwargs) -> None:
+        if self.illustration and not self.illustration._committed:
+            from games.images import clean_card_image
+
+            # Only Pillow's re-encoded copy is stored, however the file came (the admin's
+            # field has already made it; a shell or a script has not).
+            if not getattr(self.illustration.file, "card_image_clean", False):
+                self.illustration = clean_card_image(self.illustration.file)
         super().save(*args, **kwargs)
         if self.illustration:
             from django.core.files.storage import default_storage

@@ -280,7 +280,9 @@ SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
 
 # Uploaded card illustrations (see games/images.py).
 CARD_IMAGE_MAX_BYTES = int(os.environ.get("CARD_IMAGE_MAX_BYTES", str(5 * 1024 * 1024)))
-CARD_IMAGE_MAX_PIXELS = 6000
+# A pixel count (width × height), checked from the header before decoding: it bounds the
+# memory of an upload (about 4 bytes a pixel), 16.8 megapixels by default (4096 × 4096).
+CARD_IMAGE_MAX_PIXELS = int(os.environ.get("CARD_IMAGE_MAX_PIXELS", str(4096 * 4096)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 

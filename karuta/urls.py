@@ -2,9 +2,9 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path, re_path
-from django.views.static import serve
 
 from games.views import field_colours, pictogram
+from karuta.media import serve_media
 from karuta.views import healthz, metrics
 
 urlpatterns = [
@@ -22,7 +22,6 @@ urlpatterns += i18n_patterns(
     prefix_default_language=True,
 )
 if settings.SERVE_MEDIA:
-    # Uploaded card pictures: small and few, so Django may serve them when no proxy does.
-    urlpatterns += [
-        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
-    ]
+    # Uploaded card pictures: small and few, so Django may serve them when no proxy does;
+    # pictures only, never inline as anything else (karuta/media.py).
+    urlpatterns += [re_path(r"^media/(?P<path>.*)$", serve_media, name="media")]

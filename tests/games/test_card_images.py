@@ -1,12 +1,16 @@
 """Uploading a card illustration in the admin: good files are resized, bad ones refused."""
 
 import io
+import struct
+import time
+import zlib
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.storage import default_storage
 from django.forms.models import model_to_dict
-from PIL import Image
+from PIL import ExifTags, Image, PngImagePlugin
 
 from games.images import variant_name
 from games.models import ValueType
@@ -92,13 +96,16 @@ def test_it_refuses_an_oversized_file(staff, deck, settings):
     assert not value.illustration
 
 
-def test_it_refuses_oversized_dimensions(staff, deck, settings):
-    settings.CARD_IMAGE_MAX_PIXELS = 1000
+def test_it_refuses_more_pixels_than_the_cap(staff, deck, settings):
+    settings.CARD_IMAGE_MAX_PIXELS = 1000 * 1000
     value = ValueType.objects.get(number=3)
-    response = post_picture(staff, value, image_file("JPEG", (1200, 400)))
-    assert "The image is 1200×400 pixels; the largest allowed is 1000 on each side." in (
-        response.content.decode()
-    )
+    response = post_picture(staff, value, image_file("JPEG", (1250, 900)))
+    assert (
+        "The image is 1250×900 pixels (1.1 megapixels); the largest allowed is 1.0 megapixels,"
+        " such as 1000×1000."
+    ) in response.content.decode()
+    value.refresh_from_db()
+    assert not value.illustration
 
 
 def test_the_error_is_translated_for_japanese_admins(staff, deck):
@@ -108,3 +115,139 @@ def test_the_error_is_translated_for_japanese_admins(staff, deck):
     assert "GIF 形式の画像は使えません。PNG・JPEG・WebP のいずれかにしてください。" in (
         response.content.decode()
     )
+
+
+# --- what is stored: the detected type, re-encoded, no metadata, no original (issue 10) ----
+
+HTML = b"<html><body><script>alert(document.cookie)</script></body></html>"
+
+
+def stored_files(settings) -> list[Path]:
+    return sorted(p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file())
+
+
+def with_exif(fmt: str, size=(800, 600), name=None) -> io.BytesIO:
+    """A photo as a phone leaves it: turned by an Orientation tag, with where it was taken."""
+    exif = Image.Exif()
+    exif[ExifTags.Base.Orientation] = 6  # shown turned 90° clockwise
+    exif[ExifTags.Base.ImageDescription] = "Made in Kyoto"
+    exif[ExifTags.IFD.GPSInfo] = {1: "N", 2: (35.0, 0.0, 0.0), 3: "E", 4: (135.0, 46.0, 0.0)}
+    buffer = io.BytesIO()
+    picture = Image.new("RGB", size, (200, 30, 30))
+    picture.paste((30, 30, 200), (0, 0, size[0] // 2, size[1]))  # the left half blue
+    extra = {}
+    if fmt == "PNG":
+        info = PngImagePlugin.PngInfo()
+        info.add_text("Comment", "Made in Kyoto")
+        extra["pnginfo"] = info
+    picture.save(buffer, format=fmt, exif=exif, **extra)
+    assert b"Kyoto" in buffer.getvalue()
+    buffer.seek(0)
+    buffer.name = name or f"holiday.{fmt.lower()}"
+    return buffer
+
+
+@pytest.mark.parametrize("name", ["card.pdf", "card.ps", "card.xbm", "card.html", "card.png"])
+def test_the_stored_name_follows_the_detected_type_and_appended_bytes_are_gone(
+    staff, deck, settings, name
+):
+    picture = image_file("PNG", (400, 300))
+    polyglot = io.BytesIO(picture.getvalue() + HTML)
+    polyglot.name = name
+    value = ValueType.objects.get(number=3)
+    response = post_picture(staff, value, polyglot)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    value.refresh_from_db()
+    assert value.illustration.name.endswith(".png")
+    files = stored_files(settings)
+    assert files and all(p.suffix == ".png" for p in files), files
+    for path in files:
+        assert b"<script" not in path.read_bytes()
+        assert Image.open(path).format == "PNG"
+
+
+@pytest.mark.parametrize("fmt, suffix", [("JPEG", ".jpg"), ("WEBP", ".webp")])
+def test_jpeg_and_webp_are_stored_under_their_own_extension(staff, deck, fmt, suffix):
+    value = ValueType.objects.get(number=3)
+    response = post_picture(staff, value, image_file(fmt, (640, 480), name="picture.png"))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    value.refresh_from_db()
+    assert value.illustration.name.endswith(suffix)
+    with default_storage.open(value.illustration.name) as handle:
+        assert Image.open(handle).format == fmt
+
+
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG", "WEBP"])
+def test_metadata_is_stripped_from_every_stored_file_and_the_orientation_applied(
+    staff, deck, settings, fmt
+):
+    value = ValueType.objects.get(number=3)
+    response = post_picture(staff, value, with_exif(fmt))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    files = stored_files(settings)
+    assert len(files) == 4, files  # the picture and its three sizes
+    for path in files:
+        data = path.read_bytes()
+        assert b"Kyoto" not in data and b"Exif" not in data, path.name
+        with Image.open(path) as stored:
+            assert not stored.getexif(), path.name
+            assert "exif" not in stored.info and "Comment" not in stored.info, path.name
+            assert stored.height > stored.width, "the Orientation tag was applied"
+            top = stored.convert("RGB").getpixel((stored.width // 2, 2))
+            assert top[2] > 150, "turned clockwise: the blue left half is now on top"
+
+
+def test_no_original_is_kept(staff, deck, settings):
+    value = ValueType.objects.get(number=3)
+    assert post_picture(staff, value, with_exif("JPEG", name="holiday.jpg")).status_code == 302
+    value.refresh_from_db()
+    names = [p.name for p in stored_files(settings)]
+    assert not any("holiday" in n or "original" in n for n in names), names
+    assert value.image_url("print").endswith(".print.png")
+
+
+def png_header(width: int, height: int) -> io.BytesIO:
+    """A PNG that claims ``width``×``height`` pixels with almost no data: decoding it would
+    fail (truncated), so only a check from the header gives the pixel-count error."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    data = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr)
+    data += chunk(b"IDAT", zlib.compress(b"\x00" * 64)) + chunk(b"IEND", b"")
+    buffer = io.BytesIO(data)
+    buffer.name = "huge.png"
+    return buffer
+
+
+def test_an_image_over_the_pixel_cap_is_refused_from_its_header_without_decoding(
+    staff, deck, settings
+):
+    assert settings.CARD_IMAGE_MAX_PIXELS <= 4096 * 4096
+    value = ValueType.objects.get(number=3)
+    started = time.monotonic()
+    page = post_picture(staff, value, png_header(5000, 5000)).content.decode()
+    assert (
+        "The image is 5000×5000 pixels (25.0 megapixels); the largest allowed is 16.8"
+        " megapixels, such as 4096×4096."
+    ) in page
+    page = post_picture(staff, value, png_header(100_000, 100_000)).content.decode()
+    assert (
+        "The image has far more pixels than allowed; the largest allowed is 16.8 megapixels,"
+        " such as 4096×4096."
+    ) in page
+    assert time.monotonic() - started < 2
+    value.refresh_from_db()
+    assert not value.illustration
+    assert stored_files(settings) == []
+
+
+def test_the_pixel_cap_error_is_translated_for_japanese_admins(staff, deck):
+    staff.defaults["HTTP_ACCEPT_LANGUAGE"] = "ja"
+    value = ValueType.objects.get(number=3)
+    page = post_picture(staff, value, png_header(5000, 5000)).content.decode()
+    assert "画像が 5000×5000 ピクセル（25.0 メガピクセル）あります。上限は 16.8" in page
+    page = post_picture(staff, value, png_header(100_000, 100_000)).content.decode()
+    assert "画像の画素数が上限を大きく超えています。" in page
