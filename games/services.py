@@ -161,12 +161,7 @@ def seat_join(
         earlier = seats.filter(token=str(previous_token), status=rules.REMOVED).first()
     if room.locked and earlier is None:
         raise RuleError("room_locked", "the host closed this room to new players")
-    generated = room_settings(room).generated_names
-    if earlier is not None and (generated or nickname is None or nickname == ""):
-        nickname = earlier.nickname
-    elif generated or nickname is None or nickname == "":
-        nickname = random_nickname()
-    name = rules.clean_nickname(nickname)
+    name = rules.clean_nickname(_nickname_for(nickname, earlier, room_settings(room)))
     # By look (games/nicknames.py), not by spelling: "Аlice" with a Cyrillic А is Alice. At
     # most MAX_SEATS names, compared in Python (their skeletons are cached).
     if nicknames.clash(name, banned.values_list("nickname", flat=True)):
@@ -197,6 +192,14 @@ def seat_join(
         restored = False
     events.player_joined(room, seat)
     return Joined(seat, restored)
+
+
+def _nickname_for(typed: object, earlier: Seat | None, settings: rules.Settings) -> object:
+    """What a joining player is called: what they typed, unless they typed nothing or the host
+    hands out generated nicknames; then their earlier seat's name, or a generated one."""
+    if settings.generated_names or typed is None or typed == "":
+        return earlier.nickname if earlier is not None else random_nickname()
+    return typed
 
 
 @transaction.atomic
