@@ -144,6 +144,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
     )
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Under daphne every HTTP request's view runs in a thread of its own, so without a pool a
+    # burst of requests opens one PostgreSQL connection each: 200 questionnaires submitted at
+    # once ran past max_connections ("too many clients already", HTTP 500). A pool per process
+    # (psycopg_pool, Django's own support) makes the burst wait for a connection instead.
+    pool_size = int(os.environ.get("DB_POOL_MAX_SIZE", "20"))
+    if pool_size > 0 and DATABASES["default"]["CONN_MAX_AGE"] == 0:
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": 1,
+            "max_size": pool_size,
+            "timeout": int(os.environ.get("DB_POOL_TIMEOUT", "30")),
+        }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")

@@ -409,7 +409,9 @@ def postgres_url(tmp_path_factory) -> Iterator[str]:
     process = subprocess.Popen(
         [*prefix, str(bindir / "postgres"), "-D", str(cluster), "-p", str(port),
          "-k", str(datadir), "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off",
-         "-c", "synchronous_commit=off", "-c", "full_page_writes=off", "-c", "max_connections=200"],
+         "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
+         # PostgreSQL's default, as a deployment has: a burst must fit through the pools.
+         "-c", "max_connections=100"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )  # fmt: skip
