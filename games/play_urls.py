@@ -1,6 +1,6 @@
 from django.urls import path
 
-from games import play_views
+from games import debrief_views, play_views
 
 urlpatterns = [
     path("", play_views.play, name="play"),
@@ -9,5 +9,6 @@ urlpatterns = [
     path("<str:code>/", play_views.room, name="play_room"),
     path("<str:code>/host/", play_views.host, name="play_host"),
     path("<str:code>/screen/", play_views.screen, name="play_screen"),
+    path("<str:code>/debrief/", debrief_views.debrief_page, name="play_debrief"),
     path("<str:code>/qr.svg", play_views.qr, name="play_qr"),
 ]

@@ -40,6 +40,7 @@ const page = {
     $("next").hidden = !(isHost && (state === "taken" || state === "timeout"));
     $("skip").hidden = !(isHost && state === "reading");
     $("rematch").hidden = !(isHost && state === "finished");
+    $("debrief-link").hidden = !(isHost && state === "finished");
     drawDoor(isHost && state !== "finished");
     $("host-reads").hidden = !(isHost && room.reader);
     if (state === "lobby") fillSettings();
