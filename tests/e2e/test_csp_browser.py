@@ -155,7 +155,7 @@ def test_the_host_lobby_settings_keep_their_field_colours(server, rooms, tab):
     watched.assert_clean()
 
 
-def test_the_research_pages_and_the_admin_keep_to_the_policy(server, staff, tab):
+def test_the_research_pages_and_the_admin_keep_to_the_policy(server, staff, rooms, tab):
     watched = tab(viewport={"width": 1366, "height": 768})
     watched.open(f"{server.url}/admin/login/?next=/en/survey/research/")
     watched.page.fill("#id_username", staff[0])
@@ -181,4 +181,7 @@ def test_the_research_pages_and_the_admin_keep_to_the_policy(server, staff, tab)
     watched.open(f"{server.url}/admin/games/valuetype/")
     watched.page.locator("#action-toggle").check()
     expect(watched.page.locator("input.action-select:checked")).to_have_count(24)
+    # A finished game's debrief (staff may see rooms): its cards take their field's colour.
+    watched.open(f"{server.url}/en/play/{rooms['finished']['code']}/debrief/")
+    expect(watched.page.locator("#players-title")).to_be_visible()
     watched.assert_clean()
