@@ -31,14 +31,7 @@ def may_see(request, room: Room) -> bool:
 def _csv(room: Room, kind: str) -> StreamingHttpResponse:
     from surveys.csv_io import csv_lines  # the app's one formula-safe CSV writer
 
-    taps = reports.taps([room])
-    names = reports.value_names("en")
-    if kind == "cards":
-        header = reports.CARDS_HEADER
-        rows = reports.card_rows(debrief.card_figures(reports.cards(room), taps), names)
-    else:
-        header = reports.CONFUSION_HEADER
-        rows = reports.confusion_rows(debrief.confusion_pairs(taps), names)
+    header, rows = reports.csv_table([room], per_card=kind == "cards")
     response = StreamingHttpResponse(
         csv_lines(header, rows), content_type="text/csv; charset=utf-8"
     )

@@ -113,3 +113,13 @@ def room_debrief(room: Room) -> Debrief:
         players=[PlayerShown(seats[p.seat].nickname, seats[p.seat].score, p) for p in ranked],
         wrong_takes=sum(p.count for p in pairs),
     )
+
+
+def csv_table(rooms: list[Room], *, per_card: bool) -> tuple[list[str], list[list]]:
+    """The header and rows of a debrief CSV: the rooms' confusion pairs summed, or (per_card)
+    the first room's cards; value names in English."""
+    room_taps = taps(rooms)
+    names = value_names("en")
+    if per_card:
+        return CARDS_HEADER, card_rows(debrief.card_figures(cards(rooms[0]), room_taps), names)
+    return CONFUSION_HEADER, confusion_rows(debrief.confusion_pairs(room_taps), names)

@@ -42,19 +42,17 @@ class Command(BaseCommand):
             if room is None:
                 raise CommandError(f"no room with the code {code!r}")
             rooms = [room]
-        taps = reports.taps(rooms)
-        # CSV names values in English (a file read by scripts); text in the chosen language.
-        names = reports.value_names("en" if format == "csv" else lang)
-        if cards:
-            figures = debrief.card_figures(reports.cards(rooms[0]), taps)
-            header, rows = reports.CARDS_HEADER, reports.card_rows(figures, names)
-        else:
-            pairs = debrief.confusion_pairs(taps)
-            header, rows = reports.CONFUSION_HEADER, reports.confusion_rows(pairs, names)
-        if format == "csv":
+        if format == "csv":  # names in English: a file read by scripts
+            header, rows = reports.csv_table(rooms, per_card=cards)
             for line in csv_lines(header, rows):
                 self.stdout.write(line, ending="")
             return
+        taps = reports.taps(rooms)
+        names = reports.value_names(lang)
+        if cards:
+            rows = reports.card_rows(debrief.card_figures(reports.cards(rooms[0]), taps), names)
+        else:
+            rows = reports.confusion_rows(debrief.confusion_pairs(taps), names)
         with translation.override(lang):
             self.stdout.write(self._text(cards, rows))
 
