@@ -130,14 +130,3 @@ def by_accuracy(players: Iterable[PlayerFigures]) -> list[PlayerFigures]:
 def confused_by(seat: int, taps: Iterable[Tap]) -> list[Pair]:
     """One player's confusions, most frequent first."""
     return confusion_pairs(t for t in taps if t.seat == seat)
-
-
-def most_confused_cards(pairs: Iterable[Pair], limit: int) -> list[int]:
-    """Card numbers for a reteach round: both values of each pair, most-confused pair first,
-    each value once, at most ``limit`` of them."""
-    numbers: list[int] = []
-    for pair in pairs:
-        for number in (pair.read, pair.taken):
-            if number not in numbers and len(numbers) < limit:
-                numbers.append(number)
-    return numbers

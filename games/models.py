@@ -225,6 +225,10 @@ class Room(models.Model):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
         verbose_name=_("next room"),
     )  # fmt: skip
+    # A reteach round (started from the debrief): the confused pairs it teaches, most-confused
+    # first, as [[read number, taken number], …]; its board is their cards (rules.reteach_deal).
+    # Empty for a whole game.
+    reteach = models.JSONField(_("reteach pairs"), default=list, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

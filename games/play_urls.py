@@ -10,5 +10,6 @@ urlpatterns = [
     path("<str:code>/host/", play_views.host, name="play_host"),
     path("<str:code>/screen/", play_views.screen, name="play_screen"),
     path("<str:code>/debrief/", debrief_views.debrief_page, name="play_debrief"),
+    path("<str:code>/reteach/", debrief_views.reteach, name="play_reteach"),
     path("<str:code>/qr.svg", play_views.qr, name="play_qr"),
 ]

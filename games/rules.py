@@ -306,6 +306,79 @@ def deal(numbers: Iterable[int], rng: random.Random) -> Deal:
     )
 
 
+# A reteach round (from the debrief): the most-confused pairs of the game just played, their
+# cards laid out side by side, the values that were read and mistaken read first. A short
+# round: at most RETEACH_PAIRS pairs and RETEACH_CARDS cards.
+RETEACH_PAIRS = 4
+RETEACH_CARDS = 8
+
+
+def reteach_pairs(pairs: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The (read, taken) pairs a reteach round teaches, from the game's pairs most-confused
+    first: the first RETEACH_PAIRS whose cards still fit in RETEACH_CARDS."""
+    chosen: list[tuple[int, int]] = []
+    cards: set[int] = set()
+    for read, taken in pairs:
+        if read == taken or (read, taken) in chosen:
+            continue
+        if len(cards | {read, taken}) > RETEACH_CARDS:
+            continue
+        chosen.append((read, taken))
+        cards |= {read, taken}
+        if len(chosen) == RETEACH_PAIRS:
+            break
+    return chosen
+
+
+def reteach_blocks(pairs: Sequence[tuple[int, int]]) -> list[list[int]]:
+    """The cards of ``pairs`` in groups that lie side by side: a pair's two cards together, a
+    card confused with two others between them (A–B then C–A gives B, A, C)."""
+    blocks: list[list[int]] = []
+    where: dict[int, list[int]] = {}
+    for read, taken in pairs:
+        a, b = where.get(read), where.get(taken)
+        if a is None and b is None:
+            block = [read, taken]
+            blocks.append(block)
+        elif a is not None and b is not None:
+            if a is not b:  # two groups the pair joins: the second follows the first
+                joined = (a if a[-1] == read else a[::-1]) + (b if b[0] == taken else b[::-1])
+                blocks[blocks.index(a)] = joined
+                blocks.remove(b)
+                block = joined
+            else:
+                continue
+        else:
+            block, new = (a, taken) if a is not None else (b, read)
+            old = read if new == taken else taken
+            # Beside its partner: at the end the partner is nearer.
+            if block.index(old) < len(block) / 2:
+                block.insert(0, new)
+            else:
+                block.append(new)
+        for number in block:
+            where[number] = block
+    return blocks
+
+
+def reteach_deal(pairs: Sequence[tuple[int, int]], rng: random.Random) -> Deal:
+    """A reteach round's deal: each group of confused cards side by side (the groups and the
+    direction of each in a random order, so the place says nothing of the answer), the value
+    read in the most-confused pair first, then the others' read values, then the rest."""
+    if not pairs:
+        raise RuleError("nothing_to_reteach", "no value was confused with another")
+    blocks = [b if rng.random() < 0.5 else b[::-1] for b in reteach_blocks(pairs)]
+    rng.shuffle(blocks)
+    layout = [number for block in blocks for number in block]
+    first = list(dict.fromkeys(read for read, _taken in pairs))
+    rest = [n for n in layout if n not in first]
+    rng.shuffle(rest)
+    return Deal(
+        positions={n: i for i, n in enumerate(layout)},
+        read_order={n: i for i, n in enumerate(first + rest)},
+    )
+
+
 # --- moves -------------------------------------------------------------------------------
 
 # Which actions each state allows; anything else is "out of turn".

@@ -242,6 +242,7 @@ def snapshot(*, code: str, actor: Actor) -> dict:
         data["turn"] = {**turn(room, current, now), "remaining_ms": None}
         data["turn"]["wrong"] = wrong_seen(current, actor, settings.wrong_take, langs)
         data["result"] = result(current, langs, bonus=bonus_of(current))
+    if room.state in rules.BETWEEN_CARDS:  # also before the first card of a reteach round
         data["room"]["next_in_ms"] = remaining_ms(room.deadline, now)
     if room.state == rules.FINISHED:
         data["ranking"] = final_ranking(room)

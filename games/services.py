@@ -19,7 +19,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from games import events, nicknames, rules
+from games import debrief, events, nicknames, reports, rules
 from games.models import BoardCard, Room, Seat, Take, ValueType
 from games.rules import RuleError
 from games.selectors import (
@@ -279,6 +279,37 @@ def room_rematch(*, code: str, actor: Actor, rng: random.Random | None = None) -
     _require_host(actor)
     room = get_room(code)
     rules.check_turn(room.state, "rematch")
+    return _move_on(room, rng=rng)
+
+
+@transaction.atomic
+def room_reteach(*, code: str, actor: Actor, rng: random.Random | None = None) -> Room:
+    """A reteach round from the debrief: like "play again" (the same players move to a new
+    room), but the new room's board is the most-confused pairs' cards side by side, and it
+    starts at once with the value most often mistaken (rules.reteach_deal). Asked again, it
+    tells everyone again to move to the room already made."""
+    _require_host(actor)
+    room = get_room(code)
+    rules.check_turn(room.state, "rematch")
+    if room.next_room_id is not None:
+        return _move_on(room, rng=rng)
+    confused = debrief.confusion_pairs(reports.taps([room]))
+    pairs = rules.reteach_pairs((p.read, p.taken) for p in confused)
+    if not pairs:
+        raise RuleError("nothing_to_reteach", "no value was confused with another")
+    if not Seat.objects.filter(room=room, status=rules.ACTIVE).exists():
+        raise RuleError("no_players", "nobody is left in the room")
+    new = _move_on(room, rng=rng, reteach=pairs)
+    _deal(new, rng or random.SystemRandom())
+    # The players look at the pairs side by side until the host reads the first card (in
+    # automatic mode, for the pause between cards).
+    pause = rules.pause_deadline(room_settings(new), timezone.now())
+    Room.objects.filter(pk=new.pk).update(deadline=pause)
+    return new
+
+
+def _move_on(room: Room, *, rng: random.Random | None, reteach: list | None = None) -> Room:
+    """The room everyone moves to from ``room`` (made now, or the one made before)."""
     if room.next_room_id is not None:
         new = room.next_room
         successors = Seat.objects.filter(room=new, previous__room=room, status=rules.ACTIVE)
@@ -289,7 +320,8 @@ def room_rematch(*, code: str, actor: Actor, rng: random.Random | None = None) -
     # the other's transaction (its new room with it) is rolled back.
     if not Room.objects.filter(pk=room.pk, next_room__isnull=True).update(next_room=new):
         raise RuleError("out_of_turn", "this room has already moved on")
-    Room.objects.filter(pk=new.pk).update(locked=room.locked)
+    new.locked, new.reteach = room.locked, [list(pair) for pair in reteach or ()]
+    new.save(update_fields=["locked", "reteach"])
     now = timezone.now()
     seats = Seat.objects.filter(room=room).filter(
         Q(status=rules.ACTIVE) | Q(status=rules.KICKED, kicked_until__gt=now)
@@ -323,9 +355,19 @@ def room_start(*, code: str, actor: Actor, rng: random.Random | None = None) -> 
     rules.check_turn(room.state, "start")
     if not Seat.objects.filter(room=room, status=rules.ACTIVE).exists():
         raise RuleError("no_players", "nobody has joined yet")
-    settings = room_settings(room)
-    values = list(ValueType.objects.filter(field__code__in=settings.fields))
-    dealt = rules.deal([v.number for v in values], rng or random.SystemRandom())
+    _deal(room, rng or random.SystemRandom())
+    return _advance(room, timezone.now())
+
+
+def _deal(room: Room, rng: random.Random) -> None:
+    """Lay the board out (state "taken", no card read yet): the chosen fields' cards, or a
+    reteach round's confused pairs side by side."""
+    if room.reteach:
+        dealt = rules.reteach_deal([tuple(pair) for pair in room.reteach], rng)
+        values = list(ValueType.objects.filter(number__in=dealt.positions))
+    else:
+        values = list(ValueType.objects.filter(field__code__in=room_settings(room).fields))
+        dealt = rules.deal([v.number for v in values], rng)
     # Claim the start first: a second "start" racing this one finds no lobby and stops.
     if not Room.objects.filter(pk=room.pk, state=rules.LOBBY).update(state=rules.TAKEN):
         raise RuleError("out_of_turn", "the game has already started")
@@ -340,7 +382,6 @@ def room_start(*, code: str, actor: Actor, rng: random.Random | None = None) -> 
     )
     room.state = rules.TAKEN
     events.started(room, list(board_query(room)))
-    return _advance(room, timezone.now())
 
 
 def _advance(room: Room, now) -> Result:

@@ -61,6 +61,10 @@ ERRORS = {
         "This time limit is shorter than the cards' text takes to appear: "
         "choose a longer one or no limit."
     ),
+    # the debrief's reteach round (its page shows the text)
+    "nothing_to_reteach": _(
+        "Nobody took a wrong card in this game: there is no confused pair to reteach."
+    ),
     # the room-creation page (HTTP 503), and "play again" on the socket
     "no_code": _("No free room code was found. Please try again in a moment."),
 }
