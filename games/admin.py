@@ -1,8 +1,10 @@
 from django.contrib import admin
 from django.db import models
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from games import rules
 from games.images import CardImageField
 from games.models import Field, ValueType
 
@@ -55,17 +57,25 @@ class SeatInline(admin.TabularInline):
 
 @admin.register(Room)
 class RoomAdmin(admin.ModelAdmin):
-    list_display = ("code", "state", "seat_count", "created_at", "finished_at")
+    list_display = ("code", "state", "seat_count", "created_at", "finished_at", "debrief")
     list_filter = ("state",)
     search_fields = ("code",)
     readonly_fields = ("code", "current_card", "turn_started_at", "deadline", "created_at",
-                       "finished_at")  # fmt: skip
+                       "finished_at", "reteach", "debrief")  # fmt: skip
     exclude = ("host_token",)
     inlines = [SeatInline]
 
     @admin.display(description=_("players"))
     def seat_count(self, obj: Room) -> int:
         return obj.seats.filter(status=Seat.ACTIVE).count()
+
+    @admin.display(description=_("debrief"))
+    def debrief(self, obj: Room) -> str:
+        """The debrief page (games/debrief_views.py) of a game that has begun."""
+        if obj.pk is None or obj.state == rules.LOBBY:
+            return "—"
+        url = reverse("play_debrief", args=[obj.code])
+        return format_html('<a href="{}">{}</a>', url, _("Debrief"))
 
 
 @admin.register(Take)

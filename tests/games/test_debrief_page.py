@@ -107,3 +107,23 @@ async def test_only_the_host_and_allowed_staff_see_it(make_room, clients):
     assert got["stranger"].status_code == 403
     assert got["staff_without"].status_code == 403
     assert got["staff_with"].status_code == 200
+
+
+async def test_staff_reach_the_debrief_from_the_rooms_admin(make_room, clients):
+    code, _pairs, _cards = await play_scripted_game(make_room, clients)
+
+    def from_admin():
+        staff = User.objects.create_user("ta", password="pw", is_staff=True)
+        staff.user_permissions.add(Permission.objects.get(codename="view_room"))
+        teacher = Client()
+        teacher.force_login(staff)
+        listing = teacher.get("/admin/games/room/", HTTP_ACCEPT_LANGUAGE="en")
+        link = re.search(rf'href="(/\w\w/play/{code}/debrief/)"', listing.content.decode())
+        return listing, link and teacher.get(link[1])
+
+    listing, debrief_page = await database_sync_to_async(from_admin)()
+    assert listing.status_code == 200
+    assert debrief_page and debrief_page.status_code == 200
+    assert "Which values were confused" in text_of(debrief_page.content.decode()) or (
+        "取り違えられた価値" in text_of(debrief_page.content.decode())
+    )
