@@ -491,3 +491,41 @@ def compare_all(frame: pd.DataFrame, by: str = "group") -> list[dict]:
             elif question.kind == SINGLE:
                 results.append(compare_categories(part, question.code, by))
     return results
+
+
+# --- gameplay beside the answers (surveys/play_figures.py gives the figures) ----------------
+
+MIN_FOR_CORRELATION = 3  # below this many players a rank correlation is "too few to say"
+
+
+def rank_correlation(x, y) -> dict:
+    """Spearman's rank correlation of the pairs where both are present: n, rho, p and a
+    verdict: "ok", "too_few" (fewer than 3 pairs) or "constant" (one side all equal)."""
+    pairs = [(float(a), float(b)) for a, b in zip(x, y, strict=True) if _present(a) and _present(b)]
+    result = {"n": len(pairs), "rho": np.nan, "p_value": np.nan, "verdict": "too_few"}
+    if len(pairs) < MIN_FOR_CORRELATION:
+        return result
+    xs, ys = zip(*pairs, strict=True)
+    if len(set(xs)) < 2 or len(set(ys)) < 2:
+        return {**result, "verdict": "constant"}
+    test = stats.spearmanr(xs, ys)
+    return {**result, "rho": float(test.statistic), "p_value": float(test.pvalue), "verdict": "ok"}
+
+
+def band_stats(frame: pd.DataFrame, bands, codes=("B2", "D2")) -> list[dict]:
+    """One row per accuracy band (``bands``: (name, low, high), low included): for each scale
+    question its n, mean and median among the band's players (column ``band``)."""
+    rows = []
+    for name, _low, _high in bands:
+        part = frame[frame["band"] == name] if "band" in frame else frame.iloc[0:0]
+        row = {"band": name}
+        for code in codes:
+            values = part[code].tolist() if code in part else []
+            described = describe(values)
+            row[code] = {
+                "n": described["n"],
+                "mean": described["mean"],
+                "median": described["median"],
+            }
+        rows.append(row)
+    return rows

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from surveys.play_figures import EXPORT_HEADER, VALUE_IN_GAME, export_cells, value_in_game
 from surveys.questionnaires import (
     AGE_BANDS,
     GENDERS,
@@ -39,6 +40,8 @@ TABLE_HEADER = ["question", "option", "n", "man", "woman", "no_response"]
 LONG_HEADER = [
     "respondent", "group", "room", "questionnaire", "gender", "age_band", "nationality",
     "question", "answer", "value",
+    # The seat's game (surveys/play_figures.py): empty for a response given without a seat.
+    *EXPORT_HEADER, VALUE_IN_GAME,
 ]  # fmt: skip
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 SEPARATORS = re.compile(r"[;；]")
@@ -191,9 +194,16 @@ def wide_rows(records: Iterable[dict], questionnaires=(1, 2)) -> Iterator[list]:
         yield row
 
 
-def long_rows(records: Iterable[dict], aliases: dict[str, int], values: dict) -> Iterator[list]:
-    """One row per answer: multi-choice and value questions give one row per item."""
+def long_rows(
+    records: Iterable[dict], aliases: dict[str, int], values: dict, figures: dict | None = None
+) -> Iterator[list]:
+    """One row per answer: multi-choice and value questions give one row per item. Each row
+    ends with the game figures of the response's seat (``figures``: response id → SeatFigures)
+    and, on a value question's row, what the player did with that value in the game."""
+    figures = figures or {}
     for record in records:
+        seat = figures.get(record.get("id"))
+        game = export_cells(seat)
         head = [
             record["respondent"],
             record["group"],
@@ -210,16 +220,17 @@ def long_rows(records: Iterable[dict], aliases: dict[str, int], values: dict) ->
                     answer = _label(question, code)
                     if code == "other" and record.get(f"{question.code}_other"):
                         answer = "other: " + record[f"{question.code}_other"]
-                    yield head + [question.code, answer, ""]
+                    yield head + [question.code, answer, "", *game, ""]
             elif question.kind == VALUES:
                 for text in value or []:
                     number = aliases.get(normalize_text(text))
                     mapped = values[number]["en"] if number in values else ""
-                    yield head + [question.code, text, mapped]
+                    played = value_in_game(number, seat) if number in values else ""
+                    yield head + [question.code, text, mapped, *game, played]
             else:
                 cell = _answer_cells(question, record)
                 if cell != "":
-                    yield head + [question.code, cell, ""]
+                    yield head + [question.code, cell, "", *game, ""]
 
 
 def table_option_label(row, values: dict, lang: str = "en") -> str:

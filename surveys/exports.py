@@ -16,6 +16,7 @@ from surveys.csv_io import (
     wide_header,
     wide_rows,
 )
+from surveys.gameplay import response_figures
 from surveys.records import response_records
 
 
@@ -24,7 +25,8 @@ def export_lines(responses, layout: str, *, group_name=None, questionnaire=None)
     records = response_records(responses, group_name)
     if layout == "long":
         values, aliases = value_catalogue()
-        return csv_lines(LONG_HEADER, long_rows(records, aliases, values))
+        figures = response_figures(responses)  # the seats' games, by response id
+        return csv_lines(LONG_HEADER, long_rows(records, aliases, values, figures))
     numbers = (questionnaire,) if questionnaire else (1, 2)
     return csv_lines(wide_header(numbers), wide_rows(records, numbers))
 

@@ -2,18 +2,40 @@
 charts. Reads the database only through surveys/frames.py."""
 
 import pandas as pd
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy, pgettext_lazy
 from django.utils.translation import gettext as _
 
-from surveys import charts
+from games import debrief, reports
+from surveys import charts, gameplay, play_figures
 from surveys.aliases import value_catalogue
-from surveys.analysis import NONE_OPTION, compare_all, group_table, scale_stats
+from surveys.analysis import (
+    MIN_FOR_CORRELATION,
+    NONE_OPTION,
+    band_stats,
+    compare_all,
+    group_table,
+    rank_correlation,
+    scale_stats,
+)
 from surveys.csv_io import table_option_label
 from surveys.frames import groups_frame
 from surveys.questionnaires import GENDERS, MULTI, QUESTIONNAIRES, SCALE, VALUES, question
 from surveys.reporting import comparison_rows, shows_no_response, table_sections
 
 CHARTED = {SCALE, MULTI, VALUES}
+BAND_LABELS = {
+    "low": gettext_lazy("below 50%"),
+    "middle": gettext_lazy("50% to under 80%"),
+    "high": gettext_lazy("80% and above"),
+}
+GAME = "value in the player's game"
+STATUS_LABELS = {
+    play_figures.TAKEN: pgettext_lazy(GAME, "taken"),
+    play_figures.CONFUSED: pgettext_lazy(GAME, "confused"),
+    play_figures.BOTH: pgettext_lazy(GAME, "taken and confused"),
+    play_figures.NEITHER: pgettext_lazy(GAME, "neither"),
+    play_figures.NOT_IN_DECK: pgettext_lazy(GAME, "not a deck value"),
+}
 
 
 def lang() -> str:
@@ -77,6 +99,9 @@ class GroupReport:
             return comparison_rows(compare_all(self.frame, by="group"))
         return []
 
+    def gameplay(self) -> dict:
+        return gameplay_section(self.group, self.values, self.aliases, lang())
+
     def chart_codes(self) -> list[str]:
         answered = set(int(q) for q in self.own["questionnaire"].dropna().unique())
         return [
@@ -121,3 +146,80 @@ class GroupReport:
             return
         for group in self.groups:
             yield group.name, self.frame[self.frame["group"] == group.name]
+
+
+def _p_text(p: float) -> str:
+    return "< 0.001" if p < 0.001 else f"{p:.3f}"
+
+
+def gameplay_section(group, values: dict, aliases: dict, lang: str) -> dict:
+    """The group's games for the page: the confusion map summed over its rooms, each seat's
+    figures beside its answers, B2 and D2 by accuracy band with Spearman's rank correlation,
+    and what the values named in A2 were in the player's game. No nickname anywhere."""
+
+    def name(number: int) -> str:
+        return values.get(number, {}).get(lang, str(number))
+
+    rooms = gameplay.group_rooms(group)
+    pairs = debrief.confusion_pairs(reports.taps(rooms))
+    seats = gameplay.seat_answers(group, aliases)
+    rows = []
+    for seat in seats:
+        figures = seat.figures
+        accuracy = figures.accuracy
+        rows.append(
+            {
+                "respondents": ", ".join(seat.respondents),
+                "room": seat.room,
+                "figures": figures,
+                "accuracy_percent": None if accuracy is None else round(accuracy * 100),
+                "confused": [name(n) for n in sorted(figures.confused)],
+                "B2": seat.answers.get("B2"),
+                "D2": seat.answers.get("D2"),
+                "named": [(text, str(STATUS_LABELS[status])) for text, _n, status in seat.named],
+            }
+        )
+    frame = pd.DataFrame(
+        [
+            {
+                "accuracy": s.figures.accuracy,
+                "band": play_figures.band(s.figures.accuracy),
+                "B2": s.answers.get("B2"),
+                "D2": s.answers.get("D2"),
+            }
+            for s in seats
+            if s.answers
+        ],
+        columns=["accuracy", "band", "B2", "D2"],
+    )
+    bands = [
+        {**row, "label": str(BAND_LABELS[row["band"]])}
+        for row in band_stats(frame, play_figures.BANDS)
+    ]
+    correlations = []
+    for code in ("B2", "D2"):
+        result = rank_correlation(frame["accuracy"].tolist(), frame[code].tolist())
+        result.update(code=code, text=str(question(code).text))
+        if result["verdict"] == "ok":
+            result.update(rho_text=f"{result['rho']:.3f}", p_text=_p_text(result["p_value"]))
+        correlations.append(result)
+    named = play_figures.named_summary(status for s in seats for _t, _n, status in s.named)
+    return {
+        "rooms": [r.code for r in rooms],
+        "pairs": [
+            {
+                "read": p.read,
+                "read_name": name(p.read),
+                "taken": p.taken,
+                "taken_name": name(p.taken),
+                "count": p.count,
+            }
+            for p in pairs
+        ],  # fmt: skip
+        "wrong_takes": sum(p.count for p in pairs),
+        "seats": rows,
+        "bands": bands,
+        "correlations": correlations,
+        "named": named,
+        "min_players": MIN_FOR_CORRELATION,
+    }

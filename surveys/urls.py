@@ -21,4 +21,14 @@ urlpatterns = [
         name="group_export_csv",
     ),
     path("research/group/<int:pk>/chart/<str:code>.svg", views.chart, name="chart"),
+    path(
+        "research/group/<int:pk>/confusion.csv",
+        views.group_confusion_csv,
+        name="group_confusion_csv",
+    ),
+    path(
+        "research/group/<int:pk>/room/<str:code>/cards.csv",
+        views.group_room_cards_csv,
+        name="group_room_cards_csv",
+    ),
 ]

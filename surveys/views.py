@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from games.models import ValueType
 from surveys import admission, respondents
 from surveys.admission import FULL, Door, Refused
+from surveys.csv_io import csv_lines
 from surveys.exports import export_lines, table_lines
 from surveys.forms import QuestionnaireForm, initial_from, is_answered
 from surveys.models import Group, GroupRoom, OpenLink, Response
@@ -335,6 +336,7 @@ def research_group(request, pk: int):
         "compared": {g.pk for g in report.groups[1:]},
         "by_gender": report.by_gender,
         "rooms": report.group.rooms.all(),
+        "gameplay": report.gameplay(),
     }
     return render(request, "surveys/research_group.html", context)
 
@@ -367,6 +369,31 @@ def group_tables_csv(request, pk: int):
     group = get_object_or_404(Group, pk=pk)
     lang = request.GET.get("lang") if request.GET.get("lang") in ("en", "ja") else "en"
     return csv_response(table_lines([group], lang), f"group-{group.pk}-tables.csv")
+
+
+@research_view
+def group_confusion_csv(request, pk: int):
+    """The confusion pairs summed over the group's rooms (``game_report --group NAME``)."""
+    from games.reports import csv_table
+    from surveys.gameplay import group_rooms
+
+    group = get_object_or_404(Group, pk=pk)
+    header, rows = csv_table(group_rooms(group), per_card=False)
+    return csv_response(csv_lines(header, rows), f"group-{group.pk}-confusion.csv")
+
+
+@research_view
+def group_room_cards_csv(request, pk: int, code: str):
+    """One of the group's rooms, card by card (``game_report CODE --cards``)."""
+    from games.reports import csv_table
+    from surveys.gameplay import group_rooms
+
+    group = get_object_or_404(Group, pk=pk)
+    room = next((r for r in group_rooms(group) if r.code == code.strip().upper()), None)
+    if room is None:
+        raise Http404
+    header, rows = csv_table([room], per_card=True)
+    return csv_response(csv_lines(header, rows), f"room-{room.code}-cards.csv")
 
 
 @research_view

@@ -177,7 +177,12 @@ def test_long_export_has_one_row_per_answer(imported, tmp_path):
     run("survey_export", "--out", str(out), "--group", "Camp", "--layout", "long")
     rows = csv_rows(out.read_text(encoding="utf-8"))
     assert list(rows[0]) == ["respondent", "group", "room", "questionnaire", "gender",
-                             "age_band", "nationality", "question", "answer", "value"]  # fmt: skip
+                             "age_band", "nationality", "question", "answer", "value",
+                             "game_cards_taken", "game_wrong_takes", "game_accuracy",
+                             "game_values_confused", "game_median_take_ms",
+                             "value_in_game"]  # fmt: skip
+    # Imported from paper: no seat, so no game figures.
+    assert {r["game_cards_taken"] + r["value_in_game"] for r in rows} == {""}
     f2 = [
         (r["answer"], r["value"]) for r in rows if r["respondent"] == "2" and r["question"] == "F"
     ]
