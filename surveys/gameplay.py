@@ -25,11 +25,20 @@ def group_rooms(group: Group) -> list[Room]:
     return list(Room.objects.filter(code__in=codes).order_by("code"))
 
 
+SEATS_PER_QUERY = 1000  # well under SQLite's limit on a query's parameters
+
+
 def figures_for_seats(seat_ids: Iterable[int | None]) -> dict[int, SeatFigures]:
-    """Each seat's game figures (two queries: its takes, and the cards it took)."""
+    """Each seat's game figures (two queries per thousand seats: their takes, and the cards
+    they took)."""
     ids = sorted({i for i in seat_ids if i})
-    if not ids:
-        return {}
+    figures: dict[int, SeatFigures] = {}
+    for start in range(0, len(ids), SEATS_PER_QUERY):
+        figures.update(_figures(ids[start : start + SEATS_PER_QUERY]))
+    return figures
+
+
+def _figures(ids: list[int]) -> dict[int, SeatFigures]:
     taps = (
         Take.objects.filter(seat__in=ids)
         .order_by("created_at", "pk")

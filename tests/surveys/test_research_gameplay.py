@@ -324,13 +324,15 @@ async def test_each_seat_s_game_is_shown_beside_its_answers(make_room, clients):
         ja_tables = Tables(ja_html).tables
         assert ja_tables["gameplay-seats"][0][2:5] == ["取った札", "お手つきの数", "正答率"]
         assert "50% 未満" in ja_html and "スピアマン" in ja_html
+        assert "区分：50% 未満、50% 以上 80% 未満、80% 以上" in ja_html  # the bands, said
+        assert "Bands: below 50%, 50% to under 80%, 80% and above" in html
         assert ja_tables["group-confusion"][1][0] == f"{a[4]} {ja[a[4]]}"
         assert ja_tables["gameplay-a2"][0][0] == "挙げられた価値"
 
     await database_sync_to_async(check)()
 
 
-async def test_a_group_sums_the_confusion_maps_of_its_rooms(make_room, clients):  # noqa: F811
+async def test_a_group_sums_the_confusion_maps_of_its_rooms(make_room, clients, monkeypatch):  # noqa: F811
     first, _seats, _a, _w, pairs = await play_known_game(make_room, clients)
     second, _seats, _a, _w, more = await play_known_game(make_room, clients)
 
@@ -355,6 +357,15 @@ async def test_a_group_sums_the_confusion_maps_of_its_rooms(make_room, clients):
         assert "gameplay-seats" not in html
         csv_bytes = body(staff().get(f"/en/survey/research/group/{group.pk}/confusion.csv"))
         assert csv_bytes == report("--group", "Two rooms", "--format", "csv")
+        # Seats are read a thousand at a time; in batches of three the figures are the same.
+        from games.models import Seat
+        from surveys import gameplay
+
+        ids = list(Seat.objects.values_list("pk", flat=True))
+        whole = gameplay.figures_for_seats(ids)
+        assert len(whole) == len(ids) == 10 and sum(f.wrong for f in whole.values()) == 8
+        monkeypatch.setattr(gameplay, "SEATS_PER_QUERY", 3)
+        assert gameplay.figures_for_seats(ids) == whole
 
     await database_sync_to_async(check)()
 
