@@ -388,3 +388,25 @@ def test_a_research_page_without_games_says_so(admin_client, deck):
     html = admin_client.get(f"/en/survey/research/group/{group.pk}/").content.decode()
     assert "No wrong takes in this group's rooms" in html
     assert "No questionnaire was answered from a player's end screen" in html
+
+
+@pytest.mark.parametrize("who", ["anonymous", "staff without the research permissions"])
+def test_only_research_staff_get_the_game_csv_files(client, deck, who):
+    from django.contrib.auth.models import User
+
+    from surveys.models import Group, GroupRoom
+    from tests.surveys.conftest import make_room as seated_room
+
+    seated_room("GAME01", seats=2)
+    group = Group.objects.create(name="Locked")
+    GroupRoom.objects.create(group=group, room_code="GAME01")
+    if who != "anonymous":
+        client.force_login(User.objects.create_user("s", password="pw-s-123456", is_staff=True))
+    base = f"/en/survey/research/group/{group.pk}"
+    for url in (f"{base}/confusion.csv", f"{base}/room/GAME01/cards.csv", f"{base}/"):
+        response = client.get(url)
+        if who == "anonymous":
+            assert response.status_code == 302 and "/admin/login/" in response["Location"]
+        else:
+            assert response.status_code == 403, url
+        assert b"read_number" not in response.content and b"number,value" not in response.content
