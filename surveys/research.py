@@ -1,5 +1,6 @@
 """What the research pages show, assembled from frames (analysis), words (reporting) and
-charts. Reads the database only through surveys/frames.py."""
+charts. Reads the database only through surveys/frames.py, and for the games through
+surveys/gameplay.py and games/reports.py."""
 
 import pandas as pd
 from django.utils.translation import get_language, gettext_lazy, pgettext_lazy
