@@ -14,8 +14,9 @@ caller outside the database thread (games/realtime/publish.py). A caller that co
 (a management command, a view) publishes on commit, synchronously.
 
 Every event goes to every tab of the room. ``secret`` (the answer) is added for the host and
-the reader; ``personal`` texts (``moved``: each tab's own token) replace the public text for the
-one tab they name. See docs/protocol.md for each event's fields.
+the reader; ``personal`` parts (``moved``: each tab's own token; ``finished``: each seat's
+review, the screens' debrief) are added to the public text for the tabs they name. See
+docs/protocol.md for each event's fields.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from functools import partial
 
 from django.db import connection, transaction
 
-from games import rules, selectors
+from games import review, rules, selectors
 from games.models import BoardCard, Room, Seat, Take
 
 CLOSE_REMOVED = 4000
@@ -49,8 +50,10 @@ class Event:
     # A seat whose sockets are closed once they got the event (kicked or removed), and how.
     close_seat: int | None = None
     close_code: int | None = None
-    # Texts for one tab only, by audience key ("host", "seat:<id>"): a seat's or the host's
-    # own token (``moved``). They take precedence over ``public`` and ``private``.
+    # Parts for some tabs only, by audience key ("host", "seat:<id>", "screen"), each encoded
+    # alone (a JSON object) and joined to ``public`` on delivery: the room's ranking is not
+    # copied once per seat into the channel-layer message. A tab's own part takes precedence
+    # over ``private``.
     personal: dict[str, str] | None = None
 
     def message(self) -> dict:
@@ -77,19 +80,28 @@ class Event:
         if self.personal:
             own = self.personal.get(audience_key(role, seat) or "")
             if own is not None:
-                return own
+                return join_parts(self.public, own)
         if self.private is not None and rules.sees_answer(role, seat, self.reader):
             return self.private
         return self.public
 
 
 def audience_key(role: str, seat: int | None) -> str | None:
-    """The key of a tab's personal texts: the host's, or a seat's (a screen has none)."""
+    """The key of a tab's personal part: the host's, a seat's, or the screens' (all alike)."""
     if role == rules.HOST:
         return "host"
     if role == rules.PLAYER and seat is not None:
         return f"seat:{seat}"
+    if role == rules.SCREEN:
+        return "screen"
     return None
+
+
+def join_parts(public: str, own: str) -> str:
+    """One JSON object of two encoded ones with distinct keys (emit checks they are)."""
+    if own == "{}":
+        return public
+    return f"{public[:-1]}, {own[1:]}"
 
 
 def _encode(data: dict) -> str:
@@ -134,13 +146,18 @@ def emit(
         public=_encode(public),
         private=_encode({**public, **secret}) if secret else None,
         reader=reader,
-        personal={key: _encode({**public, **own}) for key, own in personal.items()}
-        if personal
-        else None,
+        personal=_personal(public, personal) if personal else None,
         **close,
     )
     transaction.on_commit(partial(_queue, event))
     return event
+
+
+def _personal(public: dict, parts: dict[str, dict]) -> dict[str, str]:
+    for own in parts.values():
+        if repeated := own.keys() & public.keys():  # joined on delivery: keys must differ
+            raise ValueError(f"a personal part repeats public fields: {sorted(repeated)}")
+    return {key: _encode(own) for key, own in parts.items()}
 
 
 # --- where committed events go --------------------------------------------------------------
@@ -255,7 +272,12 @@ def timed_out(room: Room, card: BoardCard, *, next_at, now) -> Event:
 
 
 def finished(room: Room) -> Event:
-    return emit(room, "finished", {"ranking": selectors.final_ranking(room)})
+    """The final ranking for everyone; each seat's own review, and the room's debrief for the
+    screens (games/review.py), as personal parts."""
+    langs = selectors.langs_of(room)
+    personal = {f"seat:{seat}": {"review": r} for seat, r in review.reviews(room, langs).items()}
+    personal["screen"] = {"debrief": review.room_debrief(room, langs)}
+    return emit(room, "finished", {"ranking": selectors.final_ranking(room)}, personal=personal)
 
 
 def moved(room: Room, to: Room, seat_tokens: dict[int, str]) -> Event:

@@ -129,6 +129,16 @@ def play_strings() -> dict[str, str]:
         "saved": _("Saved."),
         # The projector, when a list is longer than the screen: "+ 12 more".
         "more": _("+ {count} more"),
+        # The end: a player's review, the projector's debrief (static/js/play/review.js).
+        "review_read": _("Read"),
+        "review_took": _("You took"),
+        "review_times_one": _("once"),
+        "review_times": _("{count} times"),
+        "review_pair": _("{read} read, {taken} taken: {count}"),
+        "debrief_taken": _("Taken for it"),
+        "debrief_figures": _("Wrong takes: {wrong} · right: {right} ({percent}%)"),
+        "debrief_more_one": _("+ {count} more pair on the host's debrief page"),
+        "debrief_more": _("+ {count} more pairs on the host's debrief page"),
     }
 
 

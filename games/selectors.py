@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from games import rules
+from games import review, rules
 from games.models import BoardCard, Room, Seat, Take, ValueType
 from games.rules import RuleError
 
@@ -224,6 +224,8 @@ def snapshot(*, code: str, actor: Actor) -> dict:
         "turn": None,
         "result": None,
         "ranking": None,
+        "review": None,
+        "debrief": None,
     }
     if actor.seat_id:
         seat = Seat.objects.filter(pk=actor.seat_id).first()
@@ -246,6 +248,11 @@ def snapshot(*, code: str, actor: Actor) -> dict:
         data["room"]["next_in_ms"] = remaining_ms(room.deadline, now)
     if room.state == rules.FINISHED:
         data["ranking"] = final_ranking(room)
+        # As the finished event gave them: a seat's own review, the screens' debrief.
+        if actor.role == rules.PLAYER and actor.seat_id:
+            data["review"] = review.seat_review(room, actor.seat_id, langs)
+        elif actor.role == rules.SCREEN:
+            data["debrief"] = review.room_debrief(room, langs)
     return data
 
 

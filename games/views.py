@@ -67,6 +67,20 @@ def rules(request):
     return render(request, "games/rules.html", context)
 
 
+CARD_LIST = re.compile(r"[1-9][0-9]?(,[1-9][0-9]?){0,23}")  # at most 24 card numbers
+
+
+def chosen_cards(text: str) -> list[int]:
+    """``?cards=3,7,12`` (a player's review: the values they confused) as numbers in that
+    order; Http404 for anything but distinct numbers of the deck, comma-separated."""
+    if not CARD_LIST.fullmatch(text):
+        raise Http404("No such cards")
+    numbers = [int(n) for n in text.split(",")]
+    if len(set(numbers)) != len(numbers):
+        raise Http404("No such cards")
+    return numbers
+
+
 @require_safe
 def study(request):
     fields = list(Field.objects.all())
@@ -76,10 +90,21 @@ def study(request):
         if active not in {f.code for f in fields}:
             raise Http404("No such field")
         values = values.filter(field__code=active)
+    cards = request.GET.get("cards", "")
+    title = ""
+    if cards:
+        numbers = chosen_cards(cards)
+        by_number = {v.number: v for v in values.filter(number__in=numbers)}
+        if len(by_number) != len(numbers):
+            raise Http404("No such cards")
+        values = [by_number[n] for n in numbers]  # most-confused first, as the review lists them
+        title = ngettext("Practise %(count)d card", "Practise these %(count)d cards", len(values))
     context = {
         "fields": fields,
         "values": values,
         "active_field": active,
+        "cards": cards,
+        "cards_title": title % {"count": len(values)} if title else "",
         "lang": card_lang(request),
         "study_strings": study_strings(),
     }

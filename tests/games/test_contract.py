@@ -206,6 +206,11 @@ async def test_every_operation_keeps_every_tab_in_step(make_room, clients, mode)
         await verify("right take", lambda card=right: aki.send("take", card=card))
         last = all(c["gone"] for c in (await table.snapshot(host))["board"])
         await verify("finish" if last else "next", lambda: host.send("next"))
+    # The finished event's personal parts matched the snapshots above; and they are there:
+    # Aki's own review (Aki took a wrong card), the screen's debrief, nothing for the host.
+    assert (await table.snapshot(aki))["review"]["pairs"][0]["count"] == 1
+    assert (await table.snapshot(tab["screen"]))["debrief"]["wrong"] == 1
+    assert (await table.snapshot(host))["review"] is None
     assert set(table.checked) == {
         "settings", "reader to a player", "join", "lock", "unlock", "start", "wrong take",
         "reader mid-card", "reader back to the host", "right take", "next", "skip",

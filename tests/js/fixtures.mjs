@@ -67,6 +67,8 @@ export function readingSnapshot({ role = "player", seat = 11, answer = false, ve
     },
     result: null,
     ranking: null,
+    review: null,
+    debrief: null,
   };
 }
 

@@ -1,5 +1,6 @@
 // A player's phone or laptop: join with a nickname, then take cards by tapping them.
 import { cards, config, el, points, redraw, remindLocked, room, setupSound, start, t } from "./room.js";
+import { drawReview } from "./review.js";
 
 const $ = (id) => document.getElementById(id);
 const KEY = `vk-seat-${config.code}`;
@@ -72,6 +73,7 @@ const page = {
     waiting.textContent = text;
     waiting.hidden = !text || (!me && room.state !== "finished" && !room.closed);
     document.body.classList.toggle("is-reader", Boolean(isReader));
+    drawReview(room.state === "finished" ? room.review : null);
     if (isReader) {
       const next = $("reader-next") || makeNextButton();
       next.hidden = !(room.state === "taken" || room.state === "timeout");

@@ -518,5 +518,6 @@ export function redraw(page, what = "all", event = null) {
   if (event === "reading") hideToast();
   // Bring what just happened into view: the card's back, the new yomifuda, the ranking.
   if (event === "taken" || event === "timeout") intoView("result");
-  if (event === "finished") intoView("ranking");
+  // A player's own review comes before the ranking (player.js draws it).
+  if (event === "finished") intoView($("review")?.hidden === false ? "review" : "ranking");
 }

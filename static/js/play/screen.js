@@ -20,6 +20,7 @@ import {
   start,
   t,
 } from "./room.js";
+import { drawDebrief, endViews } from "./review.js";
 
 const $ = (id) => document.getElementById(id);
 const PODIUM = 5;
@@ -202,6 +203,9 @@ function drawEnd() {
   const survey = $("survey-screen");
   podium.hidden = !finished;
   if (survey) survey.hidden = !finished;
+  // The room's debrief (from the server: the screens' part of `finished`), a view of its own.
+  drawDebrief(finished ? room.debrief : null);
+  updateViews(finished && Boolean(room.debrief));
   if (!finished) return;
   $("podium-list").replaceChildren(
     ...room.ranking.slice(0, PODIUM).map((row) =>
@@ -222,9 +226,12 @@ function drawEnd() {
   }
   const u = unit();
   fitFont(podium, 0.8 * u, 1.8 * u);
+  fitFont($("debrief"), 0.9 * u, 1.5 * u);
   if (survey) fitFont(survey, 0.6 * u, u, () => fitsBox(survey));
   scrollRanking($("ranking-list"), u);
 }
+
+const updateViews = endViews($("end-views"), () => drawEnd());
 
 // The full ranking is longer than its column with a class of 40 and nobody touches the
 // projector: it scrolls itself, slowly, pausing at the top and the bottom.

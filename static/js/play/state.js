@@ -20,6 +20,8 @@ export function initial(role) {
     turn: null, // {index, total, text, answer, wrong, elapsedMs, receivedAt, deadline}
     result: null,
     ranking: null,
+    review: null, // at the end, this seat's own review (a player's tab)
+    debrief: null, // at the end, the room's most-confused pairs (a screen's tab)
     nextAt: null,
     syncing: false, // a sync was asked for: later gaps wait for its snapshot
   };
@@ -94,6 +96,8 @@ function snapshotHandler(state, m, now) {
   state.turn = m.turn ? makeTurn(m.turn, now) : null;
   state.result = m.result ?? null;
   state.ranking = m.ranking ?? null;
+  state.review = m.review ?? null;
+  state.debrief = m.debrief ?? null;
   return "all";
 }
 
@@ -241,6 +245,9 @@ const HANDLERS = {
   finished(state, m) {
     state.state = "finished";
     state.ranking = m.ranking;
+    // Personal parts: a seat gets its own review, a screen the room's debrief.
+    state.review = m.review ?? null;
+    state.debrief = m.debrief ?? null;
     state.turn = null;
     state.result = null;
     state.nextAt = null;
@@ -302,5 +309,7 @@ export function toSnapshot(state) {
     turn: turn || null,
     result: copy(state.result),
     ranking: copy(state.ranking),
+    review: copy(state.review),
+    debrief: copy(state.debrief),
   };
 }
