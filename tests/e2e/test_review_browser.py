@@ -194,7 +194,9 @@ def test_the_end_shows_each_player_their_review_and_the_projector_the_debrief(
     code = room["code"]
     phone = open_page(browser, f"{server.url}/{lang}/play/{code}/", lang, PHONE,
                       storage=seat_storage(room, PLAYER))  # fmt: skip
-    projector = open_page(browser, f"{server.url}/{lang}/play/{code}/screen/", lang, PROJECTOR)
+    projector = open_page(
+        browser, f"{server.url}/{lang}/play/{code}/screen/", lang, PROJECTOR, clock=True
+    )
     for page in (phone, projector):
         expect(page.locator("body")).to_have_attribute("data-state", "reading")
     run_async(finish, server, room)
@@ -205,7 +207,18 @@ def test_the_end_shows_each_player_their_review_and_the_projector_the_debrief(
     assert practise == [numbers[0], numbers[2], numbers[1]]
     save(phone, f"review-phone-390x844-{lang}.png")
     expect(projector.locator("body")).to_have_attribute("data-state", "finished")
+    # Nobody touches the projector: the ranking and the debrief take turns every 20 s.
+    body = projector.locator("body")
+    expect(body).to_have_attribute("data-view", "ranking")
+    projector.clock.fast_forward(21_000)
+    expect(body).to_have_attribute("data-view", "debrief")
+    expect(projector.locator("#debrief-pairs > .pair")).to_have_count(3)
+    projector.clock.fast_forward(20_000)
+    expect(body).to_have_attribute("data-view", "ranking")
     check_projector(projector, lang, numbers)
+    # A view picked by a click stays.
+    projector.clock.fast_forward(45_000)
+    expect(body).to_have_attribute("data-view", "ranking")
     projector.get_by_role("button", name=DEBRIEF[lang]).click()
     projector.wait_for_timeout(100)  # the fitting after the switch (animation frames)
     save(projector, f"debrief-projector-1920x1080-{lang}.png")
