@@ -84,8 +84,9 @@ export function drawDebrief(debrief) {
 // ROTATE_MS until someone picks one (a click on the projector's window), which then stays.
 const ROTATE_MS = 20000;
 
-/** Wire the view buttons of `group`; `show(view)` draws a view. Returns `update(available)`,
- * to call on every redraw: with no debrief there is only the ranking. */
+/** Wire the view buttons of `group`; `show(view)` draws a view. Returns `update(available,
+ * rotate)`, to call on every redraw: with no debrief there is only the ranking; without a
+ * confused pair the views do not take turns (the buttons still show the room's figures). */
 export function endViews(group, show) {
   let view = "ranking";
   let chosen = false;
@@ -105,7 +106,7 @@ export function endViews(group, show) {
     clearInterval(timer);
     set(button.dataset.view);
   });
-  return (available) => {
+  return (available, rotate = true) => {
     group.hidden = !available;
     if (!available) {
       clearInterval(timer);
@@ -115,7 +116,11 @@ export function endViews(group, show) {
       return;
     }
     document.body.dataset.view = view;
-    if (!chosen && !timer) {
+    if (!rotate && timer) {
+      clearInterval(timer);
+      timer = 0;
+    }
+    if (rotate && !chosen && !timer) {
       timer = setInterval(() => set(view === "ranking" ? "debrief" : "ranking"), ROTATE_MS);
     }
   };

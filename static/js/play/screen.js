@@ -205,7 +205,7 @@ function drawEnd() {
   if (survey) survey.hidden = !finished;
   // The room's debrief (from the server: the screens' part of `finished`), a view of its own.
   drawDebrief(finished ? room.debrief : null);
-  updateViews(finished && Boolean(room.debrief));
+  updateViews(finished && Boolean(room.debrief), Boolean(room.debrief?.pairs.length));
   if (!finished) return;
   $("podium-list").replaceChildren(
     ...room.ranking.slice(0, PODIUM).map((row) =>
