@@ -16,8 +16,8 @@ The first take to reach the server is not the fastest player's when one phone's 
   below a human's reaction floor; outside that, the take is flagged and the server's estimate
   kept;
 - the first valid take opens a **decision window** (``window_ms``) long enough for the slowest
-  connected taker's take to arrive (its round trip and jitter, capped); the lowest reaction time
-  in it wins (``winner``).
+  connected taker's take to arrive had it reacted as fast (its network part and jitter,
+  capped); the lowest reaction time in it wins (``winner``).
 
 The bound on cheating: a tab that delays its probe answers looks slower than it is and has up
 to MAX_CORRECTION_MS taken off its reaction times, never more, so it gains at most that over an
@@ -37,7 +37,7 @@ ROOM = "room"  # a voice in the room (a human reader, the projector's speech): a
 REVEALS = (DEVICE, ROOM)
 
 SAMPLES_KEPT = 12  # round trips remembered per tab (a probe every few seconds: the last minute)
-MAX_CORRECTION_MS = 300  # the most a take's reaction time is lowered for its network
+MAX_CORRECTION_MS = 400  # the most a take's reaction time is lowered for its network
 WINDOW_MARGIN_MS = 5  # what the window adds to the slowest taker's way up, for the server itself
 MAX_WINDOW_MS = 400  # the longest the first valid take waits for a faster one
 CLAIM_TOLERANCE_MS = 30  # how far a device's own time may be below what the server saw
@@ -110,15 +110,16 @@ def checked_claim(estimate_ms: float, claimed_ms: float | None, jitter_ms: float
     return Checked(reaction, flag)
 
 
-def window_ms(takers: Iterable[Latency]) -> float:
-    """How long the first valid take waits for a faster one: the slowest connected taker's way
-    up (half its round trip, plus its jitter) and a margin, capped at MAX_WINDOW_MS. A taker
-    never measured counts as the cap's worth of way up."""
+def window_ms(reveal: str, takers: Iterable[tuple[float | None, float]]) -> float:
+    """How long the first valid take waits for a faster one: long enough for the slowest
+    connected taker's take to arrive had it reacted as fast, that is the network part of its
+    delay (``correction_ms``: its round trip for a reading revealed on the device, the way up
+    for a voice in the room) plus its jitter and a margin, capped at MAX_WINDOW_MS. ``takers``
+    are (round trip, jitter) pairs; a round trip never measured counts as the cap."""
     slowest = 0.0
-    for latency in takers:
-        rtt = latency.round_trip_ms
-        up = MAX_WINDOW_MS if rtt is None else rtt / 2 + latency.jitter_ms
-        slowest = max(slowest, up)
+    for round_trip, jitter in takers:
+        late = MAX_WINDOW_MS if round_trip is None else correction_ms(reveal, round_trip) + jitter
+        slowest = max(slowest, late)
     return min(MAX_WINDOW_MS, slowest + WINDOW_MARGIN_MS)
 
 

@@ -225,6 +225,9 @@ class Room(models.Model):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
         verbose_name=_("next room"),
     )  # fmt: skip
+    # A fair race: the first valid take of the read card opens a short window for faster
+    # reactions on slower networks; when it closes, the fastest wins (services.race_decide).
+    window_closes_at = models.DateTimeField(_("decision window closes"), null=True, blank=True)
     # A reteach round (started from the debrief): the confused pairs it teaches, most-confused
     # first, as [[read number, taken number], …]; its board is their cards (rules.reteach_deal).
     # Empty for a whole game.
@@ -269,6 +272,11 @@ class Seat(models.Model):
     browser = models.CharField(_("browser"), max_length=32, blank=True, editable=False)
     network = models.CharField(_("network"), max_length=32, blank=True, editable=False)
     joined_at = models.DateTimeField(_("joined"), auto_now_add=True)
+    # The seat's network as its tabs' latency probes measured it (games/fairness.py): kept
+    # here so a reconnect (to any process) starts from it, and the decision window can wait
+    # for the slowest taker.
+    round_trip_ms = models.FloatField(_("round trip (ms)"), null=True, blank=True)
+    jitter_ms = models.FloatField(_("jitter (ms)"), default=0)
     # The seat this one continues after "play again": its player's tab claims this seat.
     previous = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
@@ -341,6 +349,10 @@ class Take(models.Model):
     points = models.SmallIntegerField(_("points"), default=0)
     bonus = models.SmallIntegerField(_("set bonus"), default=0)
     created_at = models.DateTimeField(_("time"), auto_now_add=True)
+    # A fair race (games/fairness.py): the take's reaction time, from when its player could
+    # know the card, less the network's part; and why it was not trusted, if it was not.
+    reaction_ms = models.FloatField(_("reaction time (ms)"), null=True, blank=True)
+    flag = models.CharField(_("flag"), max_length=20, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]

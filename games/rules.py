@@ -107,6 +107,8 @@ class Settings:
     set_bonus: bool = False
     hide_name: bool = True  # the read text says "this value" instead of the card's name
     generated_names: bool = False  # players get a generated nickname, whatever they type
+    fair: bool = True  # the fastest reaction wins, network delay taken off (games/fairness.py);
+    # False: the first take to reach the server wins
 
     def as_dict(self) -> dict:
         data = asdict(self)
@@ -162,6 +164,7 @@ def settings_from(data: Mapping, base: Settings | None = None) -> Settings:
         set_bonus=_bool(merged["set_bonus"], "set_bonus"),
         hide_name=_bool(merged["hide_name"], "hide_name"),
         generated_names=_bool(merged["generated_names"], "generated_names"),
+        fair=_bool(merged["fair"], "fair"),
     )
 
 

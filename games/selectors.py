@@ -9,6 +9,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
+from django.db.models import Q
 from django.utils import timezone
 
 from games import review, rules
@@ -286,13 +287,20 @@ def bonus_of(card: BoardCard) -> int:
     return won.bonus if won else 0
 
 
+def seat_latency(seat_id: int) -> float | None:
+    """The round trip a seat's tabs last measured (games/fairness.py), or None."""
+    return Seat.objects.filter(pk=seat_id).values_list("round_trip_ms", flat=True).first()
+
+
 def deadlines_before(moment) -> list[tuple[str, object]]:
-    """(code, deadline) of the rooms in play whose deadline comes before ``moment``."""
-    return list(
-        Room.objects.filter(deadline__isnull=False, deadline__lte=moment)
+    """(code, deadline) of the rooms in play whose deadline, or fair race's decision window,
+    comes before ``moment`` (the earlier of the two)."""
+    rows = (
+        Room.objects.filter(Q(deadline__lte=moment) | Q(window_closes_at__lte=moment))
         .exclude(state__in=(rules.LOBBY, rules.FINISHED))
-        .values_list("code", "deadline")
+        .values_list("code", "deadline", "window_closes_at")
     )
+    return [(code, min(t for t in times if t is not None)) for code, *times in rows]
 
 
 # --- play again -------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 import secrets
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -19,7 +20,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from games import debrief, events, nicknames, reports, rules
+from games import debrief, events, fairness, nicknames, reports, rules
 from games.models import BoardCard, Room, Seat, Take, ValueType
 from games.rules import RuleError
 from games.selectors import (
@@ -39,6 +40,7 @@ class Result:
 
     reply: dict | None = None
     deadline: object = None
+    pending: int | None = None  # a take waiting for its decision window (race_outcome)
 
 
 # --- who is who ----------------------------------------------------------------------------
@@ -345,6 +347,12 @@ def _move_on(room: Room, *, rng: random.Random | None, reteach: list | None = No
     return new
 
 
+def seat_latency(*, seat_id: int, round_trip_ms: float, jitter_ms: float) -> None:
+    """Store a seat's measured network (its tab's probes): a reconnect starts from it, and a
+    fair race's window waits for the slowest taker. No event: nobody else is told."""
+    Seat.objects.filter(pk=seat_id).update(round_trip_ms=round_trip_ms, jitter_ms=jitter_ms)
+
+
 # --- the game ------------------------------------------------------------------------------
 
 
@@ -450,6 +458,8 @@ def room_tick(*, code: str) -> Result:
     Safe to call any number of times from any process: each step is a compare-and-set."""
     room = get_room(code)
     now = timezone.now()
+    if room.window_closes_at is not None:  # a fair race's window: decided before anything
+        return race_decide(code=code)
     if not rules.is_due(room.deadline, now):
         return Result(deadline=room.deadline)
     if room.state == rules.READING:
@@ -463,7 +473,19 @@ def room_tick(*, code: str) -> Result:
 
 
 @transaction.atomic
-def card_take(*, code: str, actor: Actor, card_id: int) -> Result:
+def card_take(
+    *,
+    code: str,
+    actor: Actor,
+    card_id: int,
+    latency: fairness.Latency | None = None,
+    arrived_at=None,
+    claimed_ms: float | None = None,
+) -> Result:
+    """A tap on a card. A wrong card is judged at once; the right card, in a fair room, joins
+    the decision window (``Result.pending``: ask ``race_outcome`` once the window closed),
+    else the first to arrive wins. ``latency`` is the tab's measured network, ``arrived_at``
+    when its frame arrived, ``claimed_ms`` the reaction time its device measured."""
     if actor.role != rules.PLAYER or actor.seat_id is None:
         raise RuleError("not_player", "only a player can take a card")
     room = get_room(code)
@@ -491,14 +513,116 @@ def card_take(*, code: str, actor: Actor, card_id: int) -> Result:
     )
     if card.pk != room.current_card_id:
         return _wrong_take(room, seat, card, settings)
+    if settings.fair:
+        return _candidate(room, seat, card, settings, arrived_at or now, latency, claimed_ms)
     return _right_take(room, seat, card, settings, now)
 
 
-def _right_take(room: Room, seat: Seat, card: BoardCard, settings, now) -> Result:
+def _candidate(room, seat, card, settings, arrived, latency, claimed_ms) -> Result:
+    """The right card in a fair race: stored with its reaction time; the first valid take
+    opens the decision window, long enough for the slowest connected taker's take."""
+    if room.window_closes_at is not None and arrived >= room.window_closes_at:
+        raise RuleError("card_taken", "someone else took this card first")
+    reveal = fairness.DEVICE if settings.reader_mode == rules.AUTO else fairness.ROOM
+    latency = latency or fairness.Latency()
+    estimate = fairness.reaction_ms(
+        arrived_ms=arrived.timestamp() * 1000,
+        read_ms=room.turn_started_at.timestamp() * 1000,
+        reveal=reveal,
+        round_trip_ms=latency.round_trip_ms,
+    )
+    checked = fairness.checked_claim(estimate, claimed_ms, latency.jitter_ms)
+    earlier = Take.objects.filter(read_card=card, card=card, seat=seat).first()
+    if earlier is not None:  # a second tap in the window: the first one stands
+        return Result(deadline=room.window_closes_at, pending=earlier.pk)
+    take = Take.objects.create(
+        room=room, seat=seat, card=card, read_card=card, correct=True, won=False,
+        reaction_ms=checked.reaction_ms, flag=checked.flagged or "",
+    )  # fmt: skip
+    if room.window_closes_at is None:
+        takers = Seat.objects.filter(room=room, status=rules.ACTIVE).exclude(
+            round_trip_ms__isnull=True
+        )
+        wait = fairness.window_ms(
+            reveal, ((s.round_trip_ms, s.jitter_ms) for s in takers.exclude(pk=room.reader_seat_id))
+        )
+        closes = arrived + timedelta(milliseconds=wait)
+        # Race: two first takes at once; one window is opened, the other take joins it.
+        Room.objects.filter(
+            pk=room.pk, state=rules.READING, current_card=card, window_closes_at__isnull=True
+        ).update(window_closes_at=closes)
+        room.refresh_from_db(fields=["window_closes_at"])
+    return Result(deadline=room.window_closes_at, pending=take.pk)
+
+
+@transaction.atomic
+def race_decide(*, code: str) -> Result:
+    """Close a passed decision window: the fastest reaction among its takes wins the card.
+    Safe from any process, any number of times (the window is closed by compare-and-set)."""
+    room = get_room(code)
+    now = timezone.now()
+    closes = room.window_closes_at
+    if closes is None or room.state != rules.READING:
+        return Result(deadline=room.deadline)
+    if now < closes:
+        return Result(deadline=closes)
+    if not Room.objects.filter(pk=room.pk, window_closes_at=closes).update(window_closes_at=None):
+        return Result(deadline=None)  # another process decided
+    room.window_closes_at = None
+    card = board_query(room).get(pk=room.current_card_id)
+    takes = {
+        t.pk: t
+        for t in Take.objects.filter(read_card=card, card=card, correct=True, won=False)
+        .filter(seat__status=rules.ACTIVE)
+        .select_related("seat")
+    }
+    best = fairness.winner(
+        [fairness.Candidate(t.pk, t.reaction_ms, t.flag or None) for t in takes.values()]
+    )
+    if best is None:  # its players left meanwhile: the card is read on
+        return Result(deadline=room.deadline)
+    return _right_take(room, takes[best.take].seat, card, room_settings(room), now,
+                       take=takes[best.take])  # fmt: skip
+
+
+def card_take_and_wait(*, code: str, actor: Actor, card_id: int) -> Result:
+    """``card_take`` for a script (seeding, the shell), where a socket's consumer would wait:
+    in a fair race, sleep out the decision window (a few ms when no tab's network was
+    measured) and answer as ``race_outcome`` does."""
+    result = card_take(code=code, actor=actor, card_id=card_id)
+    if result.pending is None:
+        return result
+    time.sleep(max(0.0, (result.deadline - timezone.now()).total_seconds()))
+    return race_outcome(code=code, actor=actor, take_id=result.pending)
+
+
+@transaction.atomic
+def race_outcome(*, code: str, actor: Actor, take_id: int) -> Result:
+    """The answer to a take in a fair race, once its window has closed (deciding it first if
+    nobody has yet): won (with its reaction time), or lost to a faster one."""
+    decided = race_decide(code=code)
+    take = Take.objects.filter(pk=take_id, seat_id=actor.seat_id).first()
+    if take is None or not take.won:
+        raise RuleError("card_taken", "someone else took this card first")
+    return Result(
+        reply={
+            "type": "take_result",
+            "card": take.card_id,
+            "outcome": "won",
+            "bonus": take.bonus,
+            "reaction_ms": round(take.reaction_ms),
+        },
+        deadline=decided.deadline,
+    )
+
+
+def _right_take(room: Room, seat: Seat, card: BoardCard, settings, now, take=None) -> Result:
     # Race: many players (on any process) tap this card at once. One UPDATE with
     # "taken_by IS NULL" in its WHERE clause runs atomically; its row count names the winner.
+    # (In a fair race, ``take`` is the window's fastest, taken when it arrived.)
+    taken_at = take.created_at if take is not None else now
     won = BoardCard.objects.filter(pk=card.pk, taken_by__isnull=True, timed_out=False).update(
-        taken_by=seat, taken_at=now
+        taken_by=seat, taken_at=taken_at
     )
     if not won:
         raise RuleError("card_taken", "someone else took this card first")
@@ -513,10 +637,13 @@ def _right_take(room: Room, seat: Seat, card: BoardCard, settings, now) -> Resul
         set_bonus=settings.set_bonus, field_taken_by_seat=taken_in_field, field_on_board=in_field
     )
     Seat.objects.filter(pk=seat.pk).update(score=F("score") + point + bonus, cards=F("cards") + 1)
-    Take.objects.create(
-        room=room, seat=seat, card=card, read_card=card, correct=True, won=True,
-        points=point, bonus=bonus,
-    )  # fmt: skip
+    if take is not None:
+        Take.objects.filter(pk=take.pk).update(won=True, points=point, bonus=bonus)
+    else:
+        Take.objects.create(
+            room=room, seat=seat, card=card, read_card=card, correct=True, won=True,
+            points=point, bonus=bonus,
+        )  # fmt: skip
     pause = rules.pause_deadline(settings, now)
     Room.objects.filter(pk=room.pk, state=rules.READING, current_card=card).update(
         state=rules.TAKEN, deadline=pause

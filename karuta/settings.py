@@ -220,6 +220,8 @@ SOCKETS_PER_ADDRESS = int(os.environ.get("SOCKETS_PER_ADDRESS", "300"))
 ADDRESS_MESSAGE_RATE = float(os.environ.get("ADDRESS_MESSAGE_RATE", "100"))
 ADDRESS_MESSAGE_BURST = int(os.environ.get("ADDRESS_MESSAGE_BURST", "3000"))
 HELLO_TIMEOUT = float(os.environ.get("HELLO_TIMEOUT", "10"))
+# Seconds between latency probes to each player's tab (fair races, games/fairness.py); 0: none.
+LATENCY_PROBE_SECONDS = float(os.environ.get("LATENCY_PROBE_SECONDS", "3"))
 # A limit whose cache is down lets everyone through (as the join limit does): a Redis outage
 # must not lock a class out.
 RATELIMIT_FAIL_OPEN = True

@@ -266,6 +266,7 @@ def server_env(tmp_path: Path, extra_env: dict | None = None) -> dict:
         "SECRET_KEY": "test-secret-key-not-for-production",
         "KARUTA_TEST_DIR": str(tmp_path),
         "PYTHONUNBUFFERED": "1",
+        "LATENCY_PROBE_SECONDS": "0",  # as in-process (_no_latency_probes); tests may ask
         **(extra_env or {}),
     }
     env.pop("DJANGO_SETTINGS_MODULE", None)
@@ -441,6 +442,14 @@ def _language_reset():
 
     yield
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def _no_latency_probes(settings):
+    """No latency probes unless a test asks for them (the fair-race tests): a test client
+    answers a probe only when the test reads its messages, so an unread probe would look like
+    a slow network. Races are still fair, with every tab's network unmeasured (zero)."""
+    settings.LATENCY_PROBE_SECONDS = 0
 
 
 @pytest.fixture(autouse=True)

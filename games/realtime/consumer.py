@@ -16,9 +16,9 @@ from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
-from django.utils import translation
+from django.utils import timezone, translation
 
-from games import limits, metrics, rules, selectors, services
+from games import fairness, limits, metrics, rules, selectors, services
 from games.events import Event
 from games.realtime import protocol
 from games.realtime.publish import perform
@@ -55,6 +55,11 @@ class RoomConsumer(AsyncWebsocketConsumer):
             return await self.close()
         self.shared = limits.crowd.budget(self.visitor.address)
         self.greeted = False  # a hello or join arrived (answered or refused)
+        # This tab's network, from the probes it answers (games/fairness.py), for fair races.
+        self.latency = fairness.Latency()
+        self.probes: dict[int, float] = {}  # probe id → when it was sent (monotonic)
+        self.prober: asyncio.Task | None = None
+        self.stored_round_trip: float | None = None
         self.dispatch = self.handlers()  # once per socket, not per message
         await self.accept()
         metrics.WEBSOCKETS.inc()
@@ -67,6 +72,8 @@ class RoomConsumer(AsyncWebsocketConsumer):
             return
         limits.crowd.leave(self.visitor.address)
         self.hello_timer.cancel()
+        if self.prober is not None:
+            self.prober.cancel()
         metrics.WEBSOCKETS.dec()
         relays().leave(self.code, self)
 
@@ -78,9 +85,12 @@ class RoomConsumer(AsyncWebsocketConsumer):
     # --- from the browser --------------------------------------------------------------
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        self.arrived, arrived = timezone.now(), time.monotonic()  # before any queueing here
         # A flooding tab is answered cheaply, before any parsing or database work.
         if not self.bucket.allow():
             return await self.error("rate_limited", "too many messages: slow down")
+        if text_data and len(text_data) < 64 and '"probe"' in text_data:  # answered at once
+            return await self.on_probe(text_data, arrived)
         started = time.perf_counter()
         kind = None
         self.held = [] if self.held is None else self.held
@@ -200,6 +210,12 @@ class RoomConsumer(AsyncWebsocketConsumer):
         # Subscribed before the snapshot is read: no event committed after it can be missed.
         await relays().join(self.code, self)
         self.actor = actor
+        if actor.role == rules.PLAYER and settings.LATENCY_PROBE_SECONDS > 0 and not self.prober:
+            # A reconnect (to any process) starts from what the seat's tabs measured before.
+            known = await database_sync_to_async(selectors.seat_latency)(actor.seat_id)
+            if known is not None:
+                self.latency = self.latency.add(known)
+            self.prober = asyncio.ensure_future(self._probe())
         # A deadline may have passed while the server was down or nobody was connected.
         tick = await perform(services.room_tick, code=self.code)
         schedule_tick(self.code, tick.deadline)
@@ -213,6 +229,39 @@ class RoomConsumer(AsyncWebsocketConsumer):
     async def on_ping(self, fields: dict) -> None:
         await self.send_json({"type": "pong"})
 
+    # --- the tab's network (fair races) --------------------------------------------------
+
+    async def _probe(self) -> None:
+        """Every LATENCY_PROBE_SECONDS (three at once first), a ``probe`` the page answers at
+        once; the round trips make this tab's latency (docs/protocol.md, Fair races)."""
+        interval = settings.LATENCY_PROBE_SECONDS
+        n = 0
+        while True:
+            n += 1
+            self.probes = {k: v for k, v in self.probes.items() if k > n - 5}
+            self.probes[n] = time.monotonic()
+            await self.send_json({"type": "probe", "id": n})
+            await asyncio.sleep(interval if n > 3 else min(interval, 0.3))
+
+    async def on_probe(self, text: str, arrived: float) -> None:
+        try:
+            answer = json.loads(text)
+            sent = self.probes.pop(int(answer["id"])) if answer["type"] == "probe" else None
+        except (ValueError, TypeError, KeyError):
+            sent = None
+        if sent is None:
+            return  # not one of ours (or answered twice): nothing to learn
+        self.latency = self.latency.add((arrived - sent) * 1000)
+        stored, now = self.stored_round_trip, self.latency.round_trip_ms
+        if self.actor and self.actor.seat_id and (stored is None or abs(now - stored) >= 5):
+            self.stored_round_trip = now
+            await perform(
+                services.seat_latency,
+                seat_id=self.actor.seat_id,
+                round_trip_ms=now,
+                jitter_ms=self.latency.jitter_ms,
+            )
+
     async def on_sync(self, fields: dict) -> dict:
         data = await database_sync_to_async(selectors.snapshot)(code=self.code, actor=self.actor)
         await self.send_json(data)
@@ -222,7 +271,16 @@ class RoomConsumer(AsyncWebsocketConsumer):
         if fields["seat"] is not None and fields["seat"] != self.actor.seat_id:
             raise RuleError("not_your_seat", "you can only take cards for your own seat")
         try:
-            result = await self._run(services.card_take, card_id=fields["card"])
+            result = await self._run(
+                services.card_take,
+                card_id=fields["card"],
+                latency=self.latency,
+                arrived_at=self.arrived,
+            )
+            if result.pending is not None:  # a fair race: answered once its window closed
+                wait = (result.deadline - timezone.now()).total_seconds() if result.deadline else 0
+                await asyncio.sleep(max(0.0, wait))
+                result = await self._run(services.race_outcome, take_id=result.pending)
         except RuleError as err:
             metrics.TAKES.labels(outcome=err.code).inc()
             if err.code == "time_up":  # the timer has not fired here yet: act on it now

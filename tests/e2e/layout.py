@@ -148,7 +148,7 @@ def seed(options, names, stage, takes):
                 services.room_next(code=room.code, actor=host)
                 continue
             seat = seats[(n * 7) % len(seats)]
-            services.card_take(code=room.code, actor=Actor(rules.PLAYER, seat.pk),
+            services.card_take_and_wait(code=room.code, actor=Actor(rules.PLAYER, seat.pk),
                                card_id=room.current_card_id)
             n += 1
         room.refresh_from_db()

@@ -16,6 +16,8 @@ TIMEOUT = 5
 class Client:
     """A browser tab, as the protocol sees it: send messages, wait for the one you expect."""
 
+    answers_probes = True  # as a page does (fair races); a test of a lying tab says False
+
     def __init__(self, code: str, *, cookie: str = "", address: str = "127.0.0.1") -> None:
         """``cookie``: the page's Cookie header (a browser); ``address``: where it connects from."""
         from karuta.asgi import application
@@ -42,7 +44,12 @@ class Client:
         await self.comm.send_to(text_data=text)
 
     async def recv(self, timeout: float = TIMEOUT) -> dict:
-        message = json.loads(await self.comm.receive_from(timeout=timeout))
+        """The next message; latency probes are answered at once, as a page does, unseen."""
+        while True:
+            message = json.loads(await self.comm.receive_from(timeout=timeout))
+            if message.get("type") != "probe" or not self.answers_probes:
+                break
+            await self.send("probe", id=message["id"])
         self.seen.append(message)
         return message
 
@@ -186,7 +193,11 @@ class LiveClient(Client):
         await self.ws.send(text)
 
     async def recv(self, timeout: float = TIMEOUT) -> dict:
-        message = json.loads(await asyncio.wait_for(self.ws.recv(), timeout))
+        while True:
+            message = json.loads(await asyncio.wait_for(self.ws.recv(), timeout))
+            if message.get("type") != "probe" or not self.answers_probes:
+                break
+            await self.send("probe", id=message["id"])
         self.seen.append(message)
         return message
 

@@ -58,13 +58,14 @@ def test_a_device_time_is_kept_only_within_what_the_server_saw():
 
 
 def test_the_window_waits_for_the_slowest_taker_and_no_longer_than_the_cap():
-    near = Latency((4, 5, 4))
-    far = Latency((300, 320, 310))
-    assert fairness.window_ms([near]) == 2 + 0 + fairness.WINDOW_MARGIN_MS  # a few ms
-    assert fairness.window_ms([near, far]) == 150 + 10 + fairness.WINDOW_MARGIN_MS
-    assert fairness.window_ms([near, Latency()]) == fairness.MAX_WINDOW_MS  # never measured
-    assert fairness.window_ms([Latency((2000,))]) == fairness.MAX_WINDOW_MS
-    assert fairness.window_ms([]) == fairness.WINDOW_MARGIN_MS
+    near, far = (4, 0.5), (300, 10)  # (round trip, jitter)
+    margin = fairness.WINDOW_MARGIN_MS
+    assert fairness.window_ms(ROOM, [near]) == 2 + 0.5 + margin  # a few ms
+    assert fairness.window_ms(ROOM, [near, far]) == 150 + 10 + margin  # the way up
+    assert fairness.window_ms(DEVICE, [near, far]) == 300 + 10 + margin  # down and up
+    assert fairness.window_ms(DEVICE, [near, (None, 0)]) == fairness.MAX_WINDOW_MS
+    assert fairness.window_ms(ROOM, [(2000, 0)]) == fairness.MAX_WINDOW_MS
+    assert fairness.window_ms(ROOM, []) == margin
 
 
 def test_the_fastest_unflagged_take_wins_and_a_tie_goes_to_the_first():
