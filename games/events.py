@@ -234,14 +234,18 @@ def reading(room: Room, card: BoardCard, now) -> Event:
 
 
 def taken(room: Room, card: BoardCard, seat: Seat, *, bonus: int, next_at, now) -> Event:
+    """The card's taker for everyone; in a fair race the fastest reaction times too, and each
+    of the race's takers its own (``yours_ms``)."""
+    times = selectors.race_times(card)
     return emit(
         room,
         "taken",
         {
-            **selectors.result(card, selectors.langs_of(room), bonus=bonus),
+            **selectors.result(card, selectors.langs_of(room), bonus=bonus, fastest=times),
             "scores": [{"id": seat.pk, "score": seat.score, "cards": seat.cards}],
             "next_in_ms": selectors.remaining_ms(next_at, now),
         },
+        personal={f"seat:{t['seat']}": {"yours_ms": t["ms"]} for t in times},
     )
 
 

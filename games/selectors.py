@@ -148,8 +148,11 @@ def answer(card: BoardCard, langs: tuple[str, ...]) -> dict:
     return {"answer": {"id": card.pk, "name": texts(card.value_type, "name", langs)}}
 
 
-def result(card: BoardCard, langs: tuple[str, ...], *, bonus: int = 0) -> dict:
-    """What became of the card just read: taken (by whom, with which bonus) or not."""
+def result(
+    card: BoardCard, langs: tuple[str, ...], *, bonus: int = 0, fastest: list | None = None
+) -> dict:
+    """What became of the card just read: taken (by whom, with which bonus) or not; in a fair
+    race the fastest reaction times (``race_times``, at most FASTEST_SHOWN)."""
     return {
         "card": card.pk,
         "by": card.taken_by_id,
@@ -157,7 +160,25 @@ def result(card: BoardCard, langs: tuple[str, ...], *, bonus: int = 0) -> dict:
         "back": card_back(card, langs),
         "skipped": card.skipped,
         "bonus": bonus,
+        "fastest": (fastest or [])[:FASTEST_SHOWN],
     }
+
+
+FASTEST_SHOWN = 3  # reaction times every screen shows after a card (the projector's top three)
+
+
+def race_times(card: BoardCard) -> list[dict]:
+    """A fair race's takes of ``card``, fastest first as decided (a flagged take after the
+    others): [{"seat", "nickname", "ms"}]. Empty when the race was first-to-arrive."""
+    takes = (
+        Take.objects.filter(read_card=card, card=card, correct=True, reaction_ms__isnull=False)
+        .select_related("seat")
+        .order_by("pk")
+    )
+    ranked = sorted(takes, key=lambda t: (bool(t.flag), t.reaction_ms, t.pk))
+    return [
+        {"seat": t.seat_id, "nickname": t.seat.nickname, "ms": round(t.reaction_ms)} for t in ranked
+    ]
 
 
 def final_ranking(room: Room) -> list[dict]:
@@ -244,7 +265,11 @@ def snapshot(*, code: str, actor: Actor) -> dict:
         # The yomifuda stays beside the card's back; its time limit is over.
         data["turn"] = {**turn(room, current, now), "remaining_ms": None}
         data["turn"]["wrong"] = wrong_seen(current, actor, settings.wrong_take, langs)
-        data["result"] = result(current, langs, bonus=bonus_of(current))
+        times = race_times(current)
+        data["result"] = result(current, langs, bonus=bonus_of(current), fastest=times)
+        data["result"]["yours_ms"] = next(
+            (t["ms"] for t in times if actor.seat_id and t["seat"] == actor.seat_id), None
+        )
     if room.state in rules.BETWEEN_CARDS:  # also before the first card of a reteach round
         data["room"]["next_in_ms"] = remaining_ms(room.deadline, now)
     if room.state == rules.FINISHED:

@@ -149,6 +149,7 @@ SCHEMAS: dict[str, dict[str, Field]] = {
         "lang": Field(str, False),
     },
     "ping": {},
+    "probe": {"id": Field(int)},  # a latency probe's answer (usually caught before parsing)
     "sync": {},
     "take": {"card": Field(int), "seat": Field(int, False, True)},
     "start": {},

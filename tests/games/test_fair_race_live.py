@@ -112,6 +112,13 @@ async def play_races(server, *, fair: bool, reader_mode: str, rtts, races: int, 
             await asyncio.gather(*(take(p, r) for p, r in zip(phones, reactions, strict=True)))
             taken = await host.expect("taken", timeout=15)
             outcomes.append(taken["by"] == phones[0].seat)
+            if fair:  # every screen is shown the race's reaction times, the winner's first
+                assert taken["fastest"][0]["seat"] == taken["by"], taken["fastest"]
+                winner = next(p for p in phones if p.seat == taken["by"])
+                own = await winner.expect_where("taken", card=answer, timeout=15)
+                assert own["yours_ms"] == taken["fastest"][0]["ms"]
+            else:
+                assert taken["fastest"] == []
     finally:
         for phone in phones:
             await phone.close()

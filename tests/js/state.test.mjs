@@ -113,13 +113,23 @@ describe("deltas state what is", () => {
     assert.deepEqual(state.board.get(2), { ...state.board.get(2), gone: true, taken_by: 11 });
     assert.deepEqual(state.you.seat, { id: 11, nickname: "Aki", score: 1, cards: 1, wrong: 0 });
     assert.equal(state.you.seat, state.players.get(11)); // one object, never two copies
-    const fields = ["back", "bonus", "by", "card", "nickname", "skipped"];
+    const fields = ["back", "bonus", "by", "card", "fastest", "nickname", "skipped", "yours_ms"];
     assert.deepEqual(Object.keys(state.result).sort(), fields);
     assert.equal(state.result.bonus, 3);
+    assert.deepEqual(state.result.fastest, []); // first-to-arrive: no reaction times
+    assert.equal(state.result.yours_ms, null);
     assert.equal(state.nextAt, NOW + 8000);
     // The read text stays beside the back; its time limit and its answer are over.
     assert.equal(state.turn.deadline, null);
     assert.equal(state.turn.answer, null);
+  });
+
+  it("taken keeps a fair race's fastest reaction times and this tab's own", () => {
+    const state = fromSnapshot(readingSnapshot(), "player", NOW);
+    const fastest = [{ seat: 12, nickname: "Ben", ms: 610 }, { seat: 11, nickname: "Aki", ms: 640 }];
+    apply(state, taken(6, { fastest, yours_ms: 640 }), NOW);
+    assert.deepEqual(state.result.fastest, fastest);
+    assert.equal(state.result.yours_ms, 640);
   });
 
   it("timeout marks the card gone without a taker", () => {

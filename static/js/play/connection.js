@@ -34,6 +34,12 @@ export function connect({ path, onOpen, onMessage, onStatus }) {
       } catch {
         return;
       }
+      // A latency probe (fair races): answered at once, before anything else is done; the
+      // page never sees it (docs/protocol.md, Fair races).
+      if (message?.type === "probe") {
+        socket.send(JSON.stringify({ type: "probe", id: message.id }));
+        return;
+      }
       // The back-off starts again only once the room answers: a server that accepts and then
       // closes at once (1013 while its channel layer is down) must not be retried in a loop.
       if (message?.type !== "error") attempt = 0;

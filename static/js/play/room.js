@@ -266,6 +266,22 @@ function followReveal() {
 }
 setInterval(tick, 200);
 
+/** A fair race's reaction times: the fastest (three), then this tab's own if it is not among
+ * them ("Aiko 0.62 s · Ken 0.70 s · you 0.84 s"); "" when the race was first-to-arrive. */
+function reactionTimes(result) {
+  const seconds = (ms) => (ms / 1000).toFixed(2);
+  const own = room.seatId;
+  const shown = (result.fastest || []).map((f) =>
+    f.seat === own
+      ? t("your_reaction", { seconds: seconds(f.ms) })
+      : t("reaction", { name: room.players.get(f.seat)?.nickname ?? f.nickname, seconds: seconds(f.ms) }));
+  const mine = result.yours_ms;
+  if (mine != null && !(result.fastest || []).some((f) => f.seat === own)) {
+    shown.push(t("your_reaction", { seconds: seconds(mine) }));
+  }
+  return shown.join(" · ");
+}
+
 function drawResult() {
   const box = $("result");
   if (!box) return;
@@ -279,6 +295,8 @@ function drawResult() {
     : t(result.skipped ? "skipped" : "nobody");
   const parts = [el("p", { class: "who", text: who })];
   if (result.bonus) parts.push(el("p", { class: "bonus", text: t("bonus", { points: result.bonus }) }));
+  const times = reactionTimes(result);
+  if (times) parts.push(el("p", { class: "reactions", "aria-label": t("reaction_times"), text: times }));
   const back = el("div", { class: "card-back", style: `--field: ${card.color}` },
     el("img", { src: card.image, alt: "", width: 120, height: 120 }),
     el("div", {}, nameNode(card.name, "name big"),

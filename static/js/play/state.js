@@ -130,6 +130,8 @@ function settle(state, m, now, effects) {
     back: m.back,
     skipped: m.skipped,
     bonus: m.bonus,
+    fastest: m.fastest ?? [],
+    yours_ms: m.yours_ms ?? null,
   };
   // The yomifuda stays on screen beside the card's back (what was read, and what it was);
   // its time limit and its secret are over.
