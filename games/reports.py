@@ -91,6 +91,7 @@ class Debrief:
     cards: list[CardShown]
     players: list[PlayerShown]  # most accurate first
     wrong_takes: int
+    flagged: int = 0  # fair races' takes not trusted (games/fairness.py: inhuman, claim_too_fast)
 
 
 def room_debrief(room: Room) -> Debrief:
@@ -112,6 +113,7 @@ def room_debrief(room: Room) -> Debrief:
         ],
         players=[PlayerShown(seats[p.seat].nickname, seats[p.seat].score, p) for p in ranked],
         wrong_takes=sum(p.count for p in pairs),
+        flagged=Take.objects.filter(room=room).exclude(flag="").count(),
     )
 
 

@@ -531,7 +531,9 @@ def _candidate(room, seat, card, settings, arrived, latency, claimed_ms) -> Resu
         reveal=reveal,
         round_trip_ms=latency.round_trip_ms,
     )
-    checked = fairness.checked_claim(estimate, claimed_ms, latency.jitter_ms)
+    # A device's own time counts only where it saw the reading itself (auto reader).
+    claimed = claimed_ms if reveal == fairness.DEVICE else None
+    checked = fairness.checked_claim(estimate, claimed, latency.jitter_ms)
     earlier = Take.objects.filter(read_card=card, card=card, seat=seat).first()
     if earlier is not None:  # a second tap in the window: the first one stands
         return Result(deadline=room.window_closes_at, pending=earlier.pk)

@@ -281,6 +281,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
                 card_id=fields["card"],
                 latency=self.latency,
                 arrived_at=self.arrived,
+                claimed_ms=fields["reaction_ms"],
             )
             if result.pending is not None:  # a fair race: answered once its window closed
                 wait = (result.deadline - timezone.now()).total_seconds() if result.deadline else 0

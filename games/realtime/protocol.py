@@ -151,7 +151,11 @@ SCHEMAS: dict[str, dict[str, Field]] = {
     "ping": {},
     "probe": {"id": Field(int)},  # a latency probe's answer (usually caught before parsing)
     "sync": {},
-    "take": {"card": Field(int), "seat": Field(int, False, True)},
+    "take": {
+        "card": Field(int),
+        "seat": Field(int, False, True),
+        "reaction_ms": Field(int, False, True),  # as the device measured it (fair races)
+    },
     "start": {},
     "next": {},
     "skip": {},

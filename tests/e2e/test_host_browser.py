@@ -259,6 +259,25 @@ def test_settings_that_do_not_apply_are_hidden_and_short_limits_are_off(browser,
     page.context.close()
 
 
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_host_turns_fair_races_off_and_on(browser, server, lang):
+    room = seed_room(server, players=1, stage="lobby", lang=lang)
+    page = host_page(browser, server, room, lang)
+    fair = page.locator("#settings input[name=fair]")
+    expect(fair).to_be_checked()  # on by default
+    fair.uncheck()
+    expect(page.locator("#settings-status")).to_have_text(SAVED[lang])
+    page.reload()
+    expect(page.locator("#settings input[name=fair]")).not_to_be_checked()
+    out = server.manage(
+        "shell", "-c",
+        f"from games.models import Room; print('FAIR', Room.objects.get(code={room['code']!r})"
+        ".options['fair'])",
+    )  # fmt: skip
+    assert "FAIR False" in out
+    page.context.close()
+
+
 # --- play again ------------------------------------------------------------------------------
 
 

@@ -280,6 +280,7 @@ function readSettings() {
     reveal: data.get("reveal"),
     reveal_delay: Number(data.get("reveal_delay")),
     set_bonus: data.get("set_bonus") === "on",
+    fair: data.get("fair") === "on",
     hide_name: data.get("hide_name") === "on",
     generated_names: data.get("generated_names") === "on",
   };

@@ -24,7 +24,11 @@ const page = {
     }
     if (room.you.role !== "player" || room.state !== "reading") return;
     if (room.you.seat && room.reader === room.you.seat.id) return;
-    conn.send({ type: "take", card: id });
+    // The reaction time as this device saw it, from the reading reaching it (fair races: the
+    // server keeps it only within what it saw itself, docs/protocol.md).
+    const turn = room.turn;
+    const reaction = turn ? Math.round(turn.elapsedMs + (Date.now() - turn.receivedAt)) : null;
+    conn.send({ type: "take", card: id, reaction_ms: reaction });
   },
   handlers: {
     welcome(m) {
