@@ -313,6 +313,8 @@ class BoardCard(models.Model):
     # Nobody took it: the time ran out or (``skipped``) the host showed the answer.
     timed_out = models.BooleanField(_("timed out"), default=False)
     skipped = models.BooleanField(_("answer shown by the host"), default=False)
+    # A fair race: how long its decision window waited for faster reactions (milliseconds).
+    window_ms = models.FloatField(_("decision window (ms)"), null=True, blank=True)
 
     class Meta:
         ordering = ["position"]

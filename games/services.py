@@ -550,9 +550,10 @@ def _candidate(room, seat, card, settings, arrived, latency, claimed_ms) -> Resu
         )
         closes = arrived + timedelta(milliseconds=wait)
         # Race: two first takes at once; one window is opened, the other take joins it.
-        Room.objects.filter(
+        if Room.objects.filter(
             pk=room.pk, state=rules.READING, current_card=card, window_closes_at__isnull=True
-        ).update(window_closes_at=closes)
+        ).update(window_closes_at=closes):
+            BoardCard.objects.filter(pk=card.pk).update(window_ms=wait)
         room.refresh_from_db(fields=["window_closes_at"])
     return Result(deadline=room.window_closes_at, pending=take.pk)
 
