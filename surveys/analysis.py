@@ -15,6 +15,8 @@ import pandas as pd
 from django.utils.translation import gettext
 from scipy import stats
 
+from surveys import exact
+from surveys.correction import HOLM, adjust_p, correct  # noqa: F401 (adjust_p: the API)
 from surveys.questionnaires import GENDER_CODES, MULTI, QUESTIONNAIRES, SCALE, SINGLE, TEXT, VALUES
 from surveys.text import normalize_text
 
@@ -65,7 +67,7 @@ def _row(qn: int, code: str, kind: str, option: str, genders: pd.Series, total: 
         "option": option,
         "n": n,
         **counts,
-        "pct": round(100.0 * n / total, 1) if total else 0.0,
+        "pct": 100.0 * n / total if total else 0.0,  # rounded once, when shown (text.percent)
         "comments": extra.get("comments", []),
         "originals": extra.get("originals", []),
     }
@@ -326,8 +328,11 @@ def describe(values) -> dict:
     return out
 
 
-def scale_stats(frame: pd.DataFrame, questions=None, by: str = "group") -> pd.DataFrame:
-    """One row per (scale question, group): n, mean, sd, median, ci_low, ci_high."""
+def scale_stats(
+    frame: pd.DataFrame, questions=None, by: str = "group", groups=None
+) -> pd.DataFrame:
+    """One row per (scale question, group): n, mean, sd, median, ci_low, ci_high; groups in
+    ``groups`` order (the order the comparisons use), else in order of appearance."""
     questions = questions or [
         q.code for qn in QUESTIONNAIRES.values() for q in qn.questions if q.kind == SCALE
     ]
@@ -335,8 +340,9 @@ def scale_stats(frame: pd.DataFrame, questions=None, by: str = "group") -> pd.Da
     for code in questions:
         if code not in frame:
             continue
-        for name, part in frame.groupby(by, sort=False):
-            values = part[code].tolist()
+        names = groups if groups is not None else frame[by].dropna().unique()
+        for name in names:
+            values = frame.loc[frame[by] == name, code].tolist()
             rows.append({"question": code, "group": name, **describe(values)})
     columns = ["question", "group", "n", "mean", "sd", "median", "ci_low", "ci_high"]
     return pd.DataFrame(rows, columns=columns)
@@ -365,57 +371,79 @@ def _size_word(value: float, cuts: tuple[float, float, float]) -> str:
     return "large"
 
 
-def compare_scale(frame: pd.DataFrame, code: str, by: str = "group") -> dict:
-    """Mann-Whitney U (two groups, rank-biserial r) or Kruskal-Wallis H (more, epsilon²)."""
-    samples = {
-        str(name): [float(v) for v in part[code] if _present(v)]
-        for name, part in frame.groupby(by, sort=False)
-    }
-    samples = {k: v for k, v in samples.items() if v}
-    result = {
+def _samples(frame: pd.DataFrame, code: str, by: str, groups) -> dict[str, list[float]]:
+    """Each group's answers, in ``groups`` order (default: order of appearance); a group
+    with no answer stays, empty."""
+    names = [str(g) for g in (groups if groups is not None else frame[by].dropna().unique())]
+    samples: dict[str, list[float]] = {name: [] for name in names}
+    for name, part in frame.groupby(by, sort=False):
+        if str(name) in samples:
+            samples[str(name)] = [float(v) for v in part[code] if _present(v)]
+    return samples
+
+
+def _not_tested(code: str, by: str, samples: dict, test: str, effect: str) -> dict:
+    return {
         "question": code,
         "by": by,
         "groups": list(samples),
         "n": {k: len(v) for k, v in samples.items()},
-        "medians": {k: float(np.median(v)) for k, v in samples.items()},
-        "test": "",
+        "test": test,
         "statistic": np.nan,
         "p_value": np.nan,
+        "p_method": "",
+        "p_se": np.nan,
         "effect_size": np.nan,
-        "effect_name": "",
+        "effect_name": effect,
         "effect_word": "",
         "verdict": "too_few",
         "higher": "",
+        "reference": "",
     }
+
+
+def compare_scale(frame: pd.DataFrame, code: str, by: str = "group", groups=None) -> dict:
+    """Mann-Whitney U (two groups, rank-biserial r; exact p up to exact.MANN_WHITNEY_MAX_N
+    answers) or Kruskal-Wallis H (more, epsilon²). ``groups`` fixes the order (r is positive
+    when the first group answered higher); a group without answers makes it "too few"."""
+    samples = _samples(frame, code, by, groups)
+    two = len(samples) <= 2
+    result = _not_tested(
+        code,
+        by,
+        samples,
+        "mann-whitney-u" if two else "kruskal-wallis",
+        "rank-biserial r" if two else "epsilon²",
+    )
+    result["medians"] = {k: float(np.median(v)) if v else np.nan for k, v in samples.items()}
     if len(samples) < 2 or min(len(v) for v in samples.values()) < MIN_PER_GROUP:
-        two = len(samples) <= 2
-        result["test"] = "mann-whitney-u" if two else "kruskal-wallis"
-        result["effect_name"] = "rank-biserial r" if two else "epsilon²"
+        return result
+    if len({x for v in samples.values() for x in v}) < 2:
+        result["verdict"] = "no_variation"  # everyone gave the same answer: nothing to rank
         return result
     names = list(samples)
     if len(samples) == 2:
         a, b = samples[names[0]], samples[names[1]]
-        test = stats.mannwhitneyu(a, b, alternative="two-sided")
-        r = 2 * float(test.statistic) / (len(a) * len(b)) - 1  # rank-biserial, + = first higher
+        test = exact.mann_whitney(a, b)
+        r = 2 * test["statistic"] / (len(a) * len(b)) - 1  # rank-biserial, + = first higher
         result.update(
-            test="mann-whitney-u",
-            statistic=float(test.statistic),
-            p_value=float(test.pvalue),
+            statistic=test["statistic"],
+            p_value=test["p_value"],
+            p_method=test["method"],
             effect_size=r,
-            effect_name="rank-biserial r",
             effect_word=_size_word(r, (0.1, 0.3, 0.5)),
+            reference=names[0],
         )
-        result["higher"] = names[0] if r > 0 else names[1]
+        result["higher"] = names[0] if r > 0 else names[1] if r < 0 else ""
     else:
         test = stats.kruskal(*samples.values())
         n = sum(len(v) for v in samples.values())
         eps = float(test.statistic) / (n - 1)
         result.update(
-            test="kruskal-wallis",
             statistic=float(test.statistic),
             p_value=float(test.pvalue),
+            p_method="asymptotic",
             effect_size=eps,
-            effect_name="epsilon²",
             effect_word=_size_word(eps, (0.01, 0.08, 0.26)),
         )
         means = {k: float(np.mean(v)) for k, v in samples.items()}
@@ -424,62 +452,56 @@ def compare_scale(frame: pd.DataFrame, code: str, by: str = "group") -> dict:
     return result
 
 
-def contingency(frame: pd.DataFrame, code: str, by: str = "group") -> pd.DataFrame:
-    """Counts of each option (defined order) by group; options nobody chose are dropped."""
+def contingency(frame: pd.DataFrame, code: str, by: str = "group", groups=None) -> pd.DataFrame:
+    """Counts of each option (defined order) by group (``groups`` order, a group without
+    answers a row of zeros); options nobody chose are dropped."""
     question = next(q for qn in QUESTIONNAIRES.values() for q in qn.questions if q.code == code)
     answered = frame[frame[code].map(_present)]
-    table = pd.crosstab(answered[by], answered[code].map(_code))
+    table = pd.crosstab(answered[by].astype(str), answered[code].map(_code))
+    names = [str(g) for g in (groups if groups is not None else frame[by].dropna().unique())]
+    table = table.reindex(index=names, fill_value=0)
     table = table.reindex(columns=[c for c in question.codes if c in table.columns], fill_value=0)
     return table
 
 
-def compare_categories(frame: pd.DataFrame, code: str, by: str = "group") -> dict:
-    """Chi-square test of independence, or Fisher's exact test when any expected count < 5;
-    effect size Cramér's V."""
-    table = contingency(frame, code, by)
-    result = {
-        "question": code,
-        "by": by,
-        "groups": [str(g) for g in table.index],
-        "n": {str(g): int(table.loc[g].sum()) for g in table.index},
-        "test": "chi-square",
-        "statistic": np.nan,
-        "p_value": np.nan,
-        "effect_size": np.nan,
-        "effect_name": "Cramér's V",
-        "effect_word": "",
-        "verdict": "too_few",
-        "higher": "",
-    }
+def compare_categories(frame: pd.DataFrame, code: str, by: str = "group", groups=None) -> dict:
+    """Chi-square test of independence, or Fisher's test when any expected count < 5 (exact
+    by enumeration, or seeded Monte Carlo past exact.FISHER_MAX_TABLES tables); effect size
+    Cramér's V."""
+    table = contingency(frame, code, by, groups)
+    samples = {str(g): [None] * int(table.loc[g].sum()) for g in table.index}
+    result = _not_tested(code, by, samples, "chi-square", "Cramér's V")
     if table.shape[0] < 2 or min(result["n"].values(), default=0) < MIN_PER_GROUP:
         return result
     if table.shape[1] < 2:  # everyone gave the same answer: nothing to test
-        result.update(
-            verdict="no_difference",
-            p_value=1.0,
-            statistic=0.0,
-            effect_size=0.0,
-            effect_word="negligible",
-        )
+        result["verdict"] = "no_variation"
         return result
     observed = table.to_numpy()
     chi2, p, _dof, expected = stats.chi2_contingency(observed, correction=False)
     n = observed.sum()
     v = math.sqrt(chi2 / (n * (min(observed.shape) - 1)))
     if (expected < 5).any():
-        fisher = stats.fisher_exact(observed)
+        fisher = exact.fisher(observed)
         result.update(
-            test="fisher-exact", statistic=float(fisher.statistic), p_value=float(fisher.pvalue)
+            test="fisher-exact" if fisher["method"] == "exact" else "fisher-monte-carlo",
+            statistic=np.nan,  # Fisher's test has no statistic beyond the table's probability
+            p_value=fisher["p_value"],
+            p_method=fisher["method"],
+            p_se=fisher["p_se"],
         )
     else:
-        result.update(statistic=float(chi2), p_value=float(p))
+        result.update(statistic=float(chi2), p_value=float(p), p_method="asymptotic")
     result.update(effect_size=v, effect_word=_size_word(v, (0.1, 0.3, 0.5)))
     result["verdict"] = "difference" if result["p_value"] < ALPHA else "no_difference"
     return result
 
 
-def compare_all(frame: pd.DataFrame, by: str = "group") -> list[dict]:
-    """Every scale and single-choice question compared across ``by``."""
+def compare_all(
+    frame: pd.DataFrame, by: str = "group", groups=None, correction: str = HOLM
+) -> list[dict]:
+    """Every scale and single-choice question compared across ``by`` (in ``groups`` order),
+    the p-values adjusted together (``correction``: holm, bh or none) and the verdicts read
+    from the adjusted p."""
     results = []
     for qn in QUESTIONNAIRES.values():
         part = frame[frame["questionnaire"] == qn.number]
@@ -487,10 +509,10 @@ def compare_all(frame: pd.DataFrame, by: str = "group") -> list[dict]:
             if question.code not in part or not len(part):
                 continue
             if question.kind == SCALE:
-                results.append(compare_scale(part, question.code, by))
+                results.append(compare_scale(part, question.code, by, groups))
             elif question.kind == SINGLE:
-                results.append(compare_categories(part, question.code, by))
-    return results
+                results.append(compare_categories(part, question.code, by, groups))
+    return correct(results, correction)
 
 
 # --- gameplay beside the answers (surveys/play_figures.py gives the figures) ----------------

@@ -3,6 +3,8 @@
 
 from html import escape
 
+from surveys.text import percent
+
 WIDTH = 760
 FONT = (
     "system-ui, -apple-system, 'Segoe UI', 'Hiragino Sans', 'Noto Sans CJK JP', "
@@ -77,12 +79,12 @@ def diverging_bars(
             body.append(
                 f'<rect x="{pos:.1f}" y="{y + 4}" width="{w:.1f}" height="{row_h - 10}" '
                 f'fill="{colours[j]}"><title>{escape(option_labels[j])}: {counts[j]} '
-                f"({share:.0%})</title></rect>"
+                f"({percent(100 * counts[j] / total)}%)</title></rect>"
             )
             if w > 26:
                 body.append(
                     f'<text x="{pos + w / 2:.1f}" y="{y + 22}" text-anchor="middle" '
-                    f'font-size="11">{share:.0%}</text>'
+                    f'font-size="11">{percent(100 * counts[j] / total)}%</text>'
                 )
             pos += w
     body.append(
@@ -110,7 +112,9 @@ def bars(title: str, items: list[tuple[str, int, float]], note: str = "") -> str
             f'<rect x="{label_w}" y="{y + 4}" width="{w:.1f}" height="{row_h - 8}" '
             f'fill="{BAR}"><title>{escape(label)}: {count}</title></rect>'
         )
-        body.append(f'<text x="{label_w + w + 6:.1f}" y="{y + 17}">{count} ({pct:.0f}%)</text>')
+        body.append(
+            f'<text x="{label_w + w + 6:.1f}" y="{y + 17}">{count} ({percent(pct)}%)</text>'
+        )
     if note:
         body.append(f'<text x="12" y="{height - 12}" fill="#555">{escape(note)}</text>')
     return _svg(height, title, body)

@@ -9,12 +9,18 @@ from django.utils.translation import gettext_lazy
 
 from surveys.csv_io import table_option_label
 from surveys.questionnaires import QUESTIONNAIRES, question
+from surveys.text import percent
 
 TEST_NAMES = {
     "mann-whitney-u": gettext_lazy("Mann-Whitney U"),
     "kruskal-wallis": gettext_lazy("Kruskal-Wallis H"),
     "chi-square": gettext_lazy("chi-square"),
     "fisher-exact": gettext_lazy("Fisher's exact test"),
+    "fisher-monte-carlo": gettext_lazy("Fisher's test (Monte Carlo)"),
+}
+CORRECTION_NAMES = {
+    "holm": gettext_lazy("Holm"),
+    "bh": gettext_lazy("Benjamini-Hochberg"),
 }
 EFFECT_WORDS = {
     "negligible": gettext_lazy("negligible"),
@@ -47,6 +53,7 @@ def table_sections(table: pd.DataFrame, values: dict, lang: str) -> list[dict]:
                 "woman": int(row["woman"]),
                 "no_response": int(row["no_response"]),
                 "pct": row["pct"],
+                "pct_text": percent(row["pct"]),
                 "comments": list(row["comments"]),
                 "originals": list(row["originals"]),
             }
@@ -94,25 +101,39 @@ def _fmt_p(p: float) -> str:
     return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
 
 
+def _p_read(result: dict) -> str:
+    """The p the sentence reads: the adjusted one when a correction was applied."""
+    method = result.get("correction", "none")
+    if method in CORRECTION_NAMES and _ok(result.get("p_adjusted")):
+        return _("%(method)s-adjusted %(p)s") % {
+            "method": CORRECTION_NAMES[method],
+            "p": _fmt_p(result["p_adjusted"]),
+        }
+    return _fmt_p(result["p_value"])
+
+
 def plain_line(result: dict, labels: dict | None = None) -> str:
     """What a comparison means, in one sentence a teacher can read out."""
     labels = labels or {}
     if result["verdict"] == "too_few":
         return _("Too few responses to say: each group needs at least 5 answers to this question.")
+    if result["verdict"] == "no_variation":
+        return _("Everyone gave the same answer: there is nothing to compare, so no test was run.")
     name = labels.get(result["higher"], result["higher"])
     effect = EFFECT_WORDS.get(result["effect_word"], result["effect_word"])
+    p = _p_read(result)
     if result["verdict"] == "difference":
         if result["higher"] and result["test"] in ("mann-whitney-u", "kruskal-wallis"):
             return _(
                 "A real difference is likely (%(p)s, %(effect)s effect): %(name)s answered higher."
-            ) % {"p": _fmt_p(result["p_value"]), "effect": effect, "name": name}
+            ) % {"p": p, "effect": effect, "name": name}
         return _("The answers differ between the groups (%(p)s, %(effect)s effect).") % {
-            "p": _fmt_p(result["p_value"]),
+            "p": p,
             "effect": effect,
         }
     return _(
         "No clear difference (%(p)s): what differs could well be chance with this many answers."
-    ) % {"p": _fmt_p(result["p_value"])}
+    ) % {"p": p}
 
 
 def comparison_rows(results: list[dict], labels: dict | None = None) -> list[dict]:
@@ -126,6 +147,12 @@ def comparison_rows(results: list[dict], labels: dict | None = None) -> list[dic
                 "plain": plain_line(result, labels),
                 "statistic_text": _num(result["statistic"], 3),
                 "p_text": _fmt_p(result["p_value"]) if _ok(result["p_value"]) else "—",
+                "p_adjusted_text": (
+                    _fmt_p(result["p_adjusted"]) if _ok(result.get("p_adjusted")) else "—"
+                ),
+                "p_se_text": _num(result["p_se"], 4)
+                if _ok(result.get("p_se")) and result["p_se"] > 0
+                else "",
                 "effect_text": _num(result["effect_size"], 2),
             }
         )

@@ -18,12 +18,22 @@ from surveys.analysis import (
     rank_correlation,
     scale_stats,
 )
+from surveys.correction import HOLM, METHODS
 from surveys.csv_io import table_option_label
 from surveys.frames import groups_frame
-from surveys.questionnaires import GENDERS, MULTI, QUESTIONNAIRES, SCALE, VALUES, question
+from surveys.questionnaires import (
+    GENDER_CODES,
+    GENDERS,
+    MULTI,
+    QUESTIONNAIRES,
+    SCALE,
+    VALUES,
+    question,
+)
 from surveys.reporting import comparison_rows, shows_no_response, table_sections
 
 CHARTED = {SCALE, MULTI, VALUES}
+COMPARED_GENDERS = ["man", "woman"]  # the order of the rows, U and r; a withheld gender is left out
 BAND_LABELS = {
     "low": gettext_lazy("below 50%"),
     "middle": gettext_lazy("50% to under 80%"),
@@ -47,10 +57,11 @@ class GroupReport:
     """One group's tables, statistics and charts; optionally compared with other groups or
     between genders."""
 
-    def __init__(self, group, others=(), by_gender: bool = False):
+    def __init__(self, group, others=(), by_gender: bool = False, correction: str = HOLM):
         self.group = group
         self.groups = [group, *others]
         self.by_gender = by_gender
+        self.correction = correction if correction in METHODS else HOLM
         self.values, self.aliases = value_catalogue()
         self.frame = groups_frame(self.groups)
         self.own = self.frame[self.frame["group"] == group.name]
@@ -81,11 +92,12 @@ class GroupReport:
     def stats(self) -> list[dict]:
         if self.by_gender:
             labels = {o.code: str(o.label) for o in GENDERS}
-            rows = scale_stats(self.own, by="gender").to_dict("records")
+            rows = scale_stats(self.own, by="gender", groups=GENDER_CODES).to_dict("records")
             for row in rows:
                 row["group"] = f"{self.group.name} · {labels.get(row['group'], row['group'])}"
         else:
-            rows = scale_stats(self.frame, by="group").to_dict("records")
+            names = [g.name for g in self.groups]
+            rows = scale_stats(self.frame, by="group", groups=names).to_dict("records")
         for row in rows:
             row["question_text"] = str(question(row["question"]).text)
         return [r for r in rows if r["n"] or r["group"] == self.group.name]
@@ -94,10 +106,15 @@ class GroupReport:
         if self.by_gender:
             # Men and women: those who withheld their gender are not a third group here.
             labels = {o.code: str(o.label) for o in GENDERS}
-            known = self.own[self.own["gender"].isin(["man", "woman"])]
-            return comparison_rows(compare_all(known, by="gender"), labels)
+            known = self.own[self.own["gender"].isin(COMPARED_GENDERS)]
+            results = compare_all(
+                known, by="gender", groups=COMPARED_GENDERS, correction=self.correction
+            )
+            return comparison_rows(results, labels)
         if len(self.groups) > 1:
-            return comparison_rows(compare_all(self.frame, by="group"))
+            names = [g.name for g in self.groups]
+            results = compare_all(self.frame, by="group", groups=names, correction=self.correction)
+            return comparison_rows(results)
         return []
 
     def gameplay(self) -> dict:

@@ -310,7 +310,12 @@ def _report(request, pk: int):
     group = get_object_or_404(Group, pk=pk)
     ids = [int(i) for i in request.GET.getlist("compare") if i.isdigit() and int(i) != pk]
     others = list(Group.objects.filter(pk__in=ids))
-    return GroupReport(group, others, by_gender=request.GET.get("by") == "gender")
+    return GroupReport(
+        group,
+        others,
+        by_gender=request.GET.get("by") == "gender",
+        correction=request.GET.get("correction", "holm"),
+    )
 
 
 @research_view
@@ -335,6 +340,7 @@ def research_group(request, pk: int):
         "all_groups": Group.objects.exclude(pk=pk),
         "compared": {g.pk for g in report.groups[1:]},
         "by_gender": report.by_gender,
+        "correction": report.correction,
         "rooms": report.group.rooms.all(),
         "gameplay": report.gameplay(),
     }

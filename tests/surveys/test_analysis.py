@@ -115,7 +115,8 @@ def test_it_counts_people_per_option_in_multi_choice():
     ]
     e2 = table[table["question"] == "E2"].set_index("option")
     assert e2.loc["other", "comments"] == ["shiny"]
-    assert e2.loc["pretty", "pct"] == round(200 / 3, 1)  # of the group's respondents
+    # of the group's respondents, unrounded (rounded once when shown: surveys.text.percent)
+    assert e2.loc["pretty", "pct"] == pytest.approx(200 / 3)
 
 
 def test_an_empty_group_still_has_every_row():
@@ -184,10 +185,25 @@ def scale_frame(groups: dict[str, list]) -> pd.DataFrame:
 
 
 def test_mann_whitney_u_with_rank_biserial_effect():
+    from tests.surveys.test_statistics_review import mann_whitney_by_enumeration
+
     a, b = [5, 4, 4, 5, 3, 5, 4], [2, 3, 3, 1, 4, 2, 3, 2]
     result = analysis.compare_scale(scale_frame({"A": a, "B": b}), "B2")
+    u, p = mann_whitney_by_enumeration(a, b)  # small samples: the exact p
+    r = 2 * u / (len(a) * len(b)) - 1
+    assert result["test"] == "mann-whitney-u" and result["p_method"] == "exact"
+    assert result["statistic"] == pytest.approx(u)
+    assert result["p_value"] == pytest.approx(p, rel=1e-9)
+    assert result["effect_size"] == pytest.approx(r)
+    assert result["verdict"] == "difference" and result["higher"] == "A"
+
+
+def test_mann_whitney_on_large_samples_uses_the_normal_approximation():
+    a = [5, 4, 4, 5, 3, 5, 4, 2] * 7
+    b = [2, 3, 3, 1, 4, 2, 3, 2] * 7  # 112 answers: past exact.MANN_WHITNEY_MAX_N
+    result = analysis.compare_scale(scale_frame({"A": a, "B": b}), "B2")
     u, p, r = _mann_whitney_by_hand(a, b)
-    assert result["test"] == "mann-whitney-u"
+    assert result["test"] == "mann-whitney-u" and result["p_method"] == "asymptotic"
     assert result["statistic"] == pytest.approx(u)
     assert result["p_value"] == pytest.approx(p, rel=1e-9)
     assert result["effect_size"] == pytest.approx(r)

@@ -4,15 +4,20 @@ import numbers
 import pandas as pd
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
+from django.utils.translation import gettext
 
 from surveys.analysis import compare_all, scale_stats
+from surveys.correction import HOLM, METHODS
 from surveys.csv_io import Number, csv_lines
 from surveys.frames import groups_frame
 from surveys.management.commands._common import get_group
 from surveys.reporting import comparison_rows
 
 STATS_HEADER = ["question", "group", "n", "mean", "sd", "median", "ci_low", "ci_high"]
-COMPARE_HEADER = ["test", "statistic", "p_value", "effect_size", "effect_name"]
+COMPARE_HEADER = ["test", "statistic", "p_value", "p_method", "p_se", "p_adjusted", "correction",
+                  "effect_size", "effect_name", "reference", "higher"]  # fmt: skip
+# Men and women compared, in this order (rows, U and r alike); a withheld gender is left out.
+GENDER_ORDER = ["man", "woman"]
 
 
 def _cell(value):
@@ -39,23 +44,37 @@ class Command(BaseCommand):
         parser.add_argument(
             "--by-gender", action="store_true", help="compare men and women within the group"
         )
+        parser.add_argument(
+            "--correction",
+            choices=list(METHODS),
+            default=HOLM,
+            help="multiple-comparison correction across the tests (default: holm)",
+        )
         parser.add_argument("--format", choices=["text", "csv"], default="text")
         parser.add_argument("--lang", choices=["en", "ja"], default="en")
 
-    def handle(self, *args, group, compare, by_gender, format, lang, **options):
+    def handle(self, *args, group, compare, by_gender, correction, format, lang, **options):
         groups = [get_group(group)] + [get_group(name) for name in compare]
         if len({g.pk for g in groups}) != len(groups):
             raise CommandError("a group is named twice")
         frame = groups_frame(groups)
         by = "gender" if by_gender else "group"
+        order = GENDER_ORDER if by_gender else [g.name for g in groups]
         if by_gender:  # men and women of the first group; a withheld gender is left out
             frame = frame[(frame["group"] == groups[0].name)]
-            frame = frame[frame["gender"].isin(["man", "woman"])]
-            descriptives = scale_stats(frame, by="gender")
-        else:
-            descriptives = scale_stats(frame, by="group")
-        results = compare_all(frame, by=by) if (compare or by_gender) else []
+            frame = frame[frame["gender"].isin(GENDER_ORDER)]
+        descriptives = scale_stats(frame, by=by, groups=order)
+        results = compare_all(frame, by=by, groups=order, correction=correction)
+        results = results if (compare or by_gender) else []
         with translation.override(lang):
+            if by_gender and not len(frame):
+                raise CommandError(
+                    gettext(
+                        "No man or woman in group %(group)s has answered (genders withheld "
+                        "are left out of --by-gender): nothing to compare."
+                    )
+                    % {"group": groups[0].name}
+                )
             if format == "csv":
                 self._csv(descriptives, results, frame, by)
             else:
@@ -88,8 +107,14 @@ class Command(BaseCommand):
             result["test"],
             _cell(result["statistic"]),
             _cell(result["p_value"]),
+            result["p_method"],
+            _cell(result["p_se"]),
+            _cell(result["p_adjusted"]),
+            result["correction"],
             _cell(result["effect_size"]),
             result["effect_name"],
+            result["reference"],
+            result["higher"],
         ]
 
     def _text(self, descriptives: pd.DataFrame, results: list[dict]) -> None:
