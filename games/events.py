@@ -243,7 +243,9 @@ def taken(room: Room, card: BoardCard, seat: Seat, *, bonus: int, next_at, now) 
         {
             **selectors.result(card, selectors.langs_of(room), bonus=bonus, fastest=times),
             "scores": [{"id": seat.pk, "score": seat.score, "cards": seat.cards}],
+            "teams": _team_scores(seat),
             "next_in_ms": selectors.remaining_ms(next_at, now),
+            "talk_in_ms": selectors.remaining_ms(room.talk_until, now),
         },
         personal={f"seat:{t['seat']}": {"yours_ms": t["ms"]} for t in times},
     )
@@ -260,8 +262,14 @@ def otetsuki(room: Room, seat: Seat, take: Take, *, mode: str, points: int, lock
             "score": seat.score,
             "wrong": seat.wrong_takes,
             "locked": locked,
+            "teams": _team_scores(seat),
         },
     )
+
+
+def _team_scores(seat: Seat) -> list[dict]:
+    """The taker's team's totals after a take (a count, not "+1"); [] without teams."""
+    return [selectors.team_score(seat.team_id)] if seat.team_id else []
 
 
 def timed_out(room: Room, card: BoardCard, *, next_at, now) -> Event:
@@ -271,6 +279,7 @@ def timed_out(room: Room, card: BoardCard, *, next_at, now) -> Event:
         {
             **selectors.result(card, selectors.langs_of(room)),
             "next_in_ms": selectors.remaining_ms(next_at, now),
+            "talk_in_ms": selectors.remaining_ms(room.talk_until, now),
         },
     )
 
@@ -281,7 +290,28 @@ def finished(room: Room) -> Event:
     langs = selectors.langs_of(room)
     personal = {f"seat:{seat}": {"review": r} for seat, r in review.reviews(room, langs).items()}
     personal["screen"] = {"debrief": review.room_debrief(room, langs)}
-    return emit(room, "finished", {"ranking": selectors.final_ranking(room)}, personal=personal)
+    data = {
+        "ranking": selectors.final_ranking(room),
+        "team_ranking": selectors.team_final_ranking(room),
+    }
+    return emit(room, "finished", data, personal=personal)
+
+
+def teams_changed(room: Room) -> Event:
+    """The room's teams and who is in which (the host changed their number, or the start
+    dealt the players out)."""
+    seats = Seat.objects.filter(room=room, status=rules.ACTIVE).values_list("pk", "team_id")
+    return emit(
+        room,
+        "teams",
+        {"teams": selectors.teams(room), "players": [{"id": s, "team": t} for s, t in seats]},
+    )
+
+
+def team_picked(room: Room, seat: Seat) -> Event:
+    """One seat's team changed (picked in the lobby, or moved by the host)."""
+    data = {"seat": seat.pk, "team": seat.team_id, "teams": selectors.teams(room)}
+    return emit(room, "team", data)
 
 
 def moved(room: Room, to: Room, seat_tokens: dict[int, str]) -> Event:

@@ -232,6 +232,8 @@ class Room(models.Model):
     # first, as [[read number, taken number], …]; its board is their cards (rules.reteach_deal).
     # Empty for a whole game.
     reteach = models.JSONField(_("reteach pairs"), default=list, blank=True)
+    # When a card's team talk ends (rules.talk_deadline): a countdown on every screen.
+    talk_until = models.DateTimeField(_("team talk until"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -242,6 +244,29 @@ class Room(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+
+class Team(models.Model):
+    """One team of a room playing in teams (rules.Settings.teams). Its score is never stored:
+    it is the sum of its members' (selectors.team_totals), so it cannot drift from them."""
+
+    room = models.ForeignKey(
+        Room, on_delete=models.CASCADE, related_name="teams", verbose_name=_("room")
+    )
+    number = models.PositiveSmallIntegerField(_("number"))  # 0-based: rules.TEAM_STYLES
+    name = models.CharField(_("name"), max_length=40)
+    color = models.CharField(_("colour"), max_length=7)
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+        constraints = [
+            models.UniqueConstraint(fields=["room", "number"], name="one_team_number_per_room")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Seat(models.Model):
@@ -277,6 +302,10 @@ class Seat(models.Model):
     # for the slowest taker.
     round_trip_ms = models.FloatField(_("round trip (ms)"), null=True, blank=True)
     jitter_ms = models.FloatField(_("jitter (ms)"), default=0)
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="members",
+        verbose_name=_("team"),
+    )  # fmt: skip
     # The seat this one continues after "play again": its player's tab claims this seat.
     previous = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",

@@ -68,6 +68,14 @@ SET_BONUS_POINTS = 3
 PENALTY_POINTS = 1
 KICK_MINUTES = 10
 MAX_SEATS = 500
+# Team play: 2–8 teams (0 = off), dealt out at the start or picked by the players in the lobby;
+# after each card, optionally a few seconds of team talk.
+MAX_TEAMS = 8
+TEAM_COUNTS = (0, *range(2, MAX_TEAMS + 1))
+TEAM_AUTO = "auto"
+TEAM_CHOOSE = "choose"
+TEAM_PICKS = (TEAM_AUTO, TEAM_CHOOSE)
+TEAM_TALK_RANGE = (0, 30)
 
 # Words that keep a projected screen classroom-safe, matched case- and width-insensitively.
 # Deliberately short; the host can still kick. Compared by skeleton (games/nicknames.py), so
@@ -109,6 +117,9 @@ class Settings:
     generated_names: bool = False  # players get a generated nickname, whatever they type
     fair: bool = True  # the fastest reaction wins, network delay taken off (games/fairness.py);
     # False: the first take to reach the server wins
+    teams: int = 0  # 0: everyone for themselves; 2–8 teams
+    team_pick: str = TEAM_AUTO  # AUTO: balanced at the start; CHOOSE: players pick in the lobby
+    team_talk: int = 0  # seconds of team talk after each card's back is shown
 
     def as_dict(self) -> dict:
         data = asdict(self)
@@ -165,6 +176,9 @@ def settings_from(data: Mapping, base: Settings | None = None) -> Settings:
         hide_name=_bool(merged["hide_name"], "hide_name"),
         generated_names=_bool(merged["generated_names"], "generated_names"),
         fair=_bool(merged["fair"], "fair"),
+        teams=_pick(merged["teams"], TEAM_COUNTS, "teams"),
+        team_pick=_pick(merged["team_pick"], TEAM_PICKS, "team_pick"),
+        team_talk=_int_in(merged["team_talk"], *TEAM_TALK_RANGE, "team_talk"),
     )
 
 
@@ -386,7 +400,7 @@ def reteach_deal(pairs: Sequence[tuple[int, int]], rng: random.Random) -> Deal:
 
 # Which actions each state allows; anything else is "out of turn".
 ALLOWED = {
-    LOBBY: {"settings", "start", "kick", "remove", "reader", "lock"},
+    LOBBY: {"settings", "start", "kick", "remove", "reader", "lock", "team"},
     READING: {"take", "kick", "remove", "reader", "skip", "lock"},
     TAKEN: {"next", "kick", "remove", "reader", "lock"},
     TIMEOUT: {"next", "kick", "remove", "reader", "lock"},
@@ -458,8 +472,21 @@ def sees_answer(role: str, seat: int | None, reader_seat: int | None) -> bool:
 
 
 def pause_deadline(settings: Settings, now: datetime) -> datetime | None:
-    """When the next card comes by itself after a card was taken or timed out (auto mode)."""
-    return deadline_after(now, settings.pause) if settings.reader_mode == AUTO else None
+    """When the next card comes by itself after a card was taken or timed out (auto mode),
+    after the team talk when there is one."""
+    if settings.reader_mode != AUTO:
+        return None
+    return deadline_after(now, settings.pause + talk_seconds(settings))
+
+
+def talk_seconds(settings: Settings) -> int:
+    return settings.team_talk if settings.teams else 0
+
+
+def talk_deadline(settings: Settings, now: datetime) -> datetime | None:
+    """When a card's team talk ends (a countdown on every screen; in human mode the host may
+    read on before it ends)."""
+    return deadline_after(now, talk_seconds(settings))
 
 
 def take_points(
@@ -511,3 +538,93 @@ def in_ranking(status: str, cards: int) -> bool:
     """Every active seat is ranked, and every seat that left holding cards: the ranking's
     cards always add up to the cards taken."""
     return status == ACTIVE or cards > 0
+
+
+# --- teams ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TeamStyle:
+    """How a team is told apart: by its name, a letter and a shape as well as its colour (a
+    colour-blind player, a greyscale projector). Colours from Okabe & Ito's palette."""
+
+    key: str  # the English name, translated by the caller
+    letter: str
+    shape: str
+    color: str
+
+
+TEAM_STYLES = (
+    TeamStyle("Red", "A", "●", "#D55E00"),
+    TeamStyle("Blue", "B", "▲", "#0072B2"),
+    TeamStyle("Green", "C", "■", "#009E73"),
+    TeamStyle("Yellow", "D", "◆", "#F0E442"),
+    TeamStyle("Orange", "E", "★", "#E69F00"),
+    TeamStyle("Sky", "F", "✚", "#56B4E9"),
+    TeamStyle("Purple", "G", "⬟", "#CC79A7"),
+    TeamStyle("Grey", "H", "⬢", "#6E6E6E"),
+)
+
+
+def balanced_teams(seats: Sequence[int], teams: Sequence[int]) -> dict[int, int]:
+    """Seats dealt to teams in join order, round-robin: team sizes differ by at most one."""
+    if not teams:
+        return {}
+    return {seat: teams[i % len(teams)] for i, seat in enumerate(seats)}
+
+
+def smallest_team(sizes: Mapping[int, int]) -> int:
+    """The team a newcomer joins: the one with the fewest members, the first on a tie."""
+    return min(sizes, key=lambda team: (sizes[team], list(sizes).index(team)))
+
+
+def check_team_pick(settings: Settings, state: str, role: str, *, own: bool) -> None:
+    """May ``role`` put a seat (its ``own``, or another) in a team now? In the lobby only:
+    a player its own seat when players choose, the host any seat."""
+    if role not in (HOST, PLAYER):
+        raise RuleError("not_player", "only a player or the host can pick a team")
+    if not settings.teams:
+        raise RuleError("teams_off", "this room plays without teams")
+    check_turn(state, "team")
+    if role == PLAYER:
+        if settings.team_pick != TEAM_CHOOSE:
+            raise RuleError("teams_by_host", "the teams are dealt out at the start")
+        if not own:
+            raise RuleError("not_host", "only the host can move another player")
+
+
+@dataclass(frozen=True)
+class TeamStanding:
+    team: int
+    score: int  # always the sum of its members' scores, never a counter of its own
+    cards: int
+    members: tuple[Standing, ...]  # ranked within the team
+    rank: int = 0
+
+
+def team_ranking(
+    teams: Sequence[int], players: Iterable[Standing], members: Mapping[int, int]
+) -> list[TeamStanding]:
+    """Teams by the sum of their members' scores, then cards (equal teams share a rank); each
+    team's members ranked as players are (``members``: seat → team)."""
+    by_team: dict[int, list[Standing]] = {team: [] for team in teams}
+    for player in players:
+        if members.get(player.seat) in by_team:
+            by_team[members[player.seat]].append(player)
+    standings = [
+        TeamStanding(
+            team=team,
+            score=sum(p.score for p in ranked),
+            cards=sum(p.cards for p in ranked),
+            members=tuple(ranked),
+        )
+        for team, group in by_team.items()
+        for ranked in [ranking(group)]
+    ]
+    ordered = sorted(standings, key=lambda t: (-t.score, -t.cards, teams.index(t.team)))
+    result: list[TeamStanding] = []
+    for index, standing in enumerate(ordered):
+        prev = result[-1] if result else None
+        same = prev is not None and (prev.score, prev.cards) == (standing.score, standing.cards)
+        result.append(replace(standing, rank=prev.rank if same else index + 1))
+    return result

@@ -9,11 +9,11 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Q, Sum
 from django.utils import timezone
 
 from games import review, rules
-from games.models import BoardCard, Room, Seat, Take, ValueType
+from games.models import BoardCard, Room, Seat, Take, Team, ValueType
 from games.rules import RuleError
 
 LANGS = {"ja": ("ja",), "en": ("en",), "both": ("ja", "en")}
@@ -124,6 +124,7 @@ def player(seat: Seat) -> dict:
         "score": seat.score,
         "cards": seat.cards,
         "wrong": seat.wrong_takes,
+        "team": seat.team_id,
     }
 
 
@@ -192,11 +193,13 @@ def final_ranking(room: Room) -> list[dict]:
                 "color": card.value_type.field.color,
             }
         )
+    seats = list(Seat.objects.filter(room=room))
+    team_of = {s.pk: s.team_id for s in seats}
     standings = (
         rules.Standing(
             s.pk, None if s.status == rules.KICKED else s.nickname, s.score, s.cards, 0, s.status
         )
-        for s in Seat.objects.filter(room=room)
+        for s in seats
         if rules.in_ranking(s.status, s.cards)
     )
     return [
@@ -208,8 +211,86 @@ def final_ranking(room: Room) -> list[dict]:
             "cards": s.cards,
             "status": s.status,
             "hand": hands.get(s.seat, []),
+            "team": team_of.get(s.seat),
         }
         for s in rules.ranking(standings)
+    ]
+
+
+# --- teams -----------------------------------------------------------------------------
+
+
+def team_totals(room: Room) -> dict[int, tuple[int, int]]:
+    """Each team's (score, cards): the sums of its members' (every seat that played for it,
+    also one that left: its points stay with the team). Derived on every read, never kept."""
+    rows = (
+        Seat.objects.filter(room=room, team__isnull=False)
+        .values("team")
+        .annotate(score=Sum("score"), cards=Sum("cards"))
+    )
+    return {row["team"]: (row["score"], row["cards"]) for row in rows}
+
+
+def team_score(team_id: int) -> dict:
+    """One team's totals as the events carry them: {"id", "score", "cards"}."""
+    sums = Seat.objects.filter(team_id=team_id).aggregate(score=Sum("score"), cards=Sum("cards"))
+    return {"id": team_id, "score": sums["score"] or 0, "cards": sums["cards"] or 0}
+
+
+def team_entry(team: Team, totals: dict[int, tuple[int, int]]) -> dict:
+    style = rules.TEAM_STYLES[team.number]
+    score, cards = totals.get(team.pk, (0, 0))
+    return {
+        "id": team.pk,
+        "name": team.name,
+        "color": team.color,
+        "letter": style.letter,
+        "shape": style.shape,
+        "score": score,
+        "cards": cards,
+    }
+
+
+def teams(room: Room) -> list[dict]:
+    """The room's teams, in order, with their totals (empty without teams)."""
+    totals = team_totals(room)
+    return [team_entry(t, totals) for t in Team.objects.filter(room=room)]
+
+
+def team_final_ranking(room: Room) -> list[dict] | None:
+    """The end's team ranking (rules.team_ranking): teams by their members' total, each
+    team's members ranked within it; None without teams."""
+    team_rows = list(Team.objects.filter(room=room))
+    if not team_rows:
+        return None
+    seats = list(Seat.objects.filter(room=room, team__isnull=False))
+    standings = [
+        rules.Standing(
+            s.pk, None if s.status == rules.KICKED else s.nickname, s.score, s.cards, 0, s.status
+        )  # fmt: skip
+        for s in seats
+    ]
+    ranked = rules.team_ranking(
+        [t.pk for t in team_rows], standings, {s.pk: s.team_id for s in seats}
+    )
+    totals = team_totals(room)
+    by_id = {t.pk: t for t in team_rows}
+    return [
+        {
+            **team_entry(by_id[t.team], totals),
+            "rank": t.rank,
+            "members": [
+                {
+                    "id": m.seat,
+                    "nickname": m.nickname,
+                    "score": m.score,
+                    "cards": m.cards,
+                    "rank": m.rank,
+                }  # fmt: skip
+                for m in t.members
+            ],
+        }
+        for t in ranked
     ]
 
 
@@ -239,9 +320,12 @@ def snapshot(*, code: str, actor: Actor) -> dict:
             "locked": room.locked,
             "reader": room.reader_seat_id,
             "next_in_ms": None,
+            "talk_in_ms": None,
         },
         "you": {"role": actor.role, "seat": None, "locked": False},
         "players": [player(s) for s in Seat.objects.filter(room=room, status=rules.ACTIVE)],
+        "teams": teams(room),
+        "team_ranking": None,
         "board": [card_front(c, langs) for c in board],
         "turn": None,
         "result": None,
@@ -272,8 +356,11 @@ def snapshot(*, code: str, actor: Actor) -> dict:
         )
     if room.state in rules.BETWEEN_CARDS:  # also before the first card of a reteach round
         data["room"]["next_in_ms"] = remaining_ms(room.deadline, now)
+        talk = remaining_ms(room.talk_until, now)
+        data["room"]["talk_in_ms"] = talk or None  # over: no countdown
     if room.state == rules.FINISHED:
         data["ranking"] = final_ranking(room)
+        data["team_ranking"] = team_final_ranking(room)
         # As the finished event gave them: a seat's own review, the screens' debrief.
         if actor.role == rules.PLAYER and actor.seat_id:
             data["review"] = review.seat_review(room, actor.seat_id, langs)

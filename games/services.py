@@ -20,7 +20,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from games import debrief, events, fairness, nicknames, reports, rules
+from games import debrief, events, fairness, nicknames, reports, rules, teams
 from games.models import BoardCard, Room, Seat, Take, ValueType
 from games.rules import RuleError
 from games.selectors import (
@@ -59,11 +59,13 @@ def room_create(
     for _attempt in range(20):
         try:
             with transaction.atomic():
-                return Room.objects.create(
+                room = Room.objects.create(
                     code=rules.new_code(rng),
                     host_token=secrets.token_urlsafe(24),
                     options=settings.as_dict(),
                 )
+                teams.teams_sync(room, settings)
+                return room
         except IntegrityError:
             continue  # the code is taken: draw another
     raise RuleError("no_code", "could not find a free room code")
@@ -192,6 +194,7 @@ def seat_join(
             network=newcomer.network,
         )
         restored = False
+    teams.seat_place(room, seat, room_settings(room))
     events.player_joined(room, seat)
     return Joined(seat, restored)
 
@@ -239,6 +242,8 @@ def room_configure(*, code: str, actor: Actor, changes: dict) -> rules.Settings:
     if not Room.objects.filter(pk=room.pk, state=rules.LOBBY).update(options=settings.as_dict()):
         raise RuleError("out_of_turn", "the game has started")
     events.settings_changed(room, settings)
+    if teams.teams_sync(room, settings):
+        events.teams_changed(room)
     return settings
 
 
@@ -328,6 +333,7 @@ def _move_on(room: Room, *, rng: random.Random | None, reteach: list | None = No
     seats = Seat.objects.filter(room=room).filter(
         Q(status=rules.ACTIVE) | Q(status=rules.KICKED, kicked_until__gt=now)
     )
+    same_team = teams.teams_copy(room, new)  # everyone stays in their team
     copies = [
         Seat(
             room=new,
@@ -338,6 +344,7 @@ def _move_on(room: Room, *, rng: random.Random | None, reteach: list | None = No
             browser=seat.browser,
             network=seat.network,
             previous=seat,
+            team_id=same_team.get(seat.team_id),
         )
         for seat in seats.order_by("joined_at", "pk")
     ]
@@ -363,6 +370,7 @@ def room_start(*, code: str, actor: Actor, rng: random.Random | None = None) -> 
     rules.check_turn(room.state, "start")
     if not Seat.objects.filter(room=room, status=rules.ACTIVE).exists():
         raise RuleError("no_players", "nobody has joined yet")
+    teams.teams_deal(room, room_settings(room))
     _deal(room, rng or random.SystemRandom())
     return _advance(room, timezone.now())
 
@@ -405,8 +413,9 @@ def _advance(room: Room, now) -> Result:
         return Result(deadline=None)
     deadline = rules.deadline_after(now, room_settings(room).time_limit)
     if not claimed.update(
-        state=rules.READING, current_card=card, turn_started_at=now, deadline=deadline
-    ):
+        state=rules.READING, current_card=card, turn_started_at=now, deadline=deadline,
+        talk_until=None,
+    ):  # fmt: skip
         raise RuleError("out_of_turn", "the room has moved on")
     BoardCard.objects.filter(pk=card.pk).update(read_at=now)
     room.state, room.current_card, room.turn_started_at, room.deadline = (
@@ -436,9 +445,11 @@ def _close_card(room: Room, now, *, skipped: bool) -> Result:
         timed_out=True, skipped=skipped
     ):
         return Result(deadline=room.deadline)
-    pause = rules.pause_deadline(room_settings(room), now)
+    settings = room_settings(room)
+    pause = rules.pause_deadline(settings, now)
+    room.talk_until = rules.talk_deadline(settings, now)
     Room.objects.filter(pk=room.pk, state=rules.READING, current_card_id=card_id).update(
-        state=rules.TIMEOUT, deadline=pause
+        state=rules.TIMEOUT, deadline=pause, talk_until=room.talk_until
     )
     events.timed_out(room, board_query(room).get(pk=card_id), next_at=pause, now=now)
     return Result(deadline=pause)
@@ -634,7 +645,10 @@ def _right_take(room: Room, seat: Seat, card: BoardCard, settings, now, take=Non
         field_on_board = BoardCard.objects.filter(
             room=room, value_type__field_id=card.value_type.field_id
         )
-        taken_in_field = field_on_board.filter(taken_by=seat).count()
+        # In a team game the team's cards count: the take that completes a field in the
+        # team's hands earns the bonus (for its taker, so the team's total stays the sum).
+        hands = Q(taken_by__team_id=seat.team_id) if seat.team_id else Q(taken_by=seat)
+        taken_in_field = field_on_board.filter(hands).count()
         in_field = field_on_board.count()
     point, bonus = rules.take_points(
         set_bonus=settings.set_bonus, field_taken_by_seat=taken_in_field, field_on_board=in_field
@@ -648,8 +662,9 @@ def _right_take(room: Room, seat: Seat, card: BoardCard, settings, now, take=Non
             points=point, bonus=bonus,
         )  # fmt: skip
     pause = rules.pause_deadline(settings, now)
+    room.talk_until = rules.talk_deadline(settings, now)
     Room.objects.filter(pk=room.pk, state=rules.READING, current_card=card).update(
-        state=rules.TAKEN, deadline=pause
+        state=rules.TAKEN, deadline=pause, talk_until=room.talk_until
     )
     # Re-read: concurrent wrong takes of this seat may have changed its score meanwhile.
     seat.refresh_from_db()

@@ -18,7 +18,7 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.utils import timezone, translation
 
-from games import fairness, limits, metrics, rules, selectors, services
+from games import fairness, limits, metrics, rules, selectors, services, teams
 from games.events import Event
 from games.realtime import protocol
 from games.realtime.publish import perform
@@ -172,6 +172,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
             "reader": lambda f: self._run(services.reader_set, seat_id=f["seat"]),
             "rematch": lambda f: self._run(services.room_rematch),
             "lock": lambda f: self._run(services.room_lock, locked=f["locked"]),
+            "team": lambda f: self._run(teams.team_pick, team_id=f["team"], seat_id=f["seat"]),
         }
 
     async def on_hello(self, fields: dict) -> None:

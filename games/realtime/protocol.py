@@ -61,6 +61,10 @@ ERRORS = {
         "This time limit is shorter than the cards' text takes to appear: "
         "choose a longer one or no limit."
     ),
+    # teams
+    "teams_off": _("This room plays without teams."),
+    "teams_by_host": _("The host deals out the teams in this room."),
+    "unknown_team": _("This team is not in this room."),
     # the debrief's reteach round (its page shows the text)
     "nothing_to_reteach": _(
         "Nobody took a wrong card in this game: there is no confused pair to reteach."
@@ -165,6 +169,7 @@ SCHEMAS: dict[str, dict[str, Field]] = {
     "reader": {"seat": Field(int, True, True)},
     "rematch": {},
     "lock": {"locked": Field(bool)},
+    "team": {"team": Field(int), "seat": Field(int, False, True)},  # pick or move (lobby)
 }
 # What a tab may send before it said hello (or join).
 BEFORE_HELLO = {"hello", "join", "ping"}

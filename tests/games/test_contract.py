@@ -40,6 +40,7 @@ def normal(snapshot: dict) -> dict:
     data = json.loads(json.dumps(snapshot))
     data.pop("type", None)
     data["room"]["next_in_ms"] = data["room"]["next_in_ms"] is not None
+    data["room"]["talk_in_ms"] = data["room"]["talk_in_ms"] is not None
     if data["turn"]:
         data["turn"].pop("elapsed_ms")
         data["turn"]["remaining_ms"] = data["turn"]["remaining_ms"] is not None
@@ -229,3 +230,31 @@ async def test_a_set_bonus_and_the_ranking_keep_every_tab_in_step(make_room, cli
         await table.verify("next", lambda: host.send("next"))
     snap = await table.snapshot(host)
     assert snap["ranking"][0]["nickname"] == "Aki" and snap["ranking"][0]["score"] == 5
+
+
+async def test_team_play_keeps_every_tab_in_step(make_room, clients):
+    """Teams turned on, picked, moved, dealt at the start; wrong and right takes move the team
+    totals; the end ranks teams: every tab's state follows."""
+    table, tab = await seated(
+        make_room, clients, fields=["psychology"], set_bonus=True, team_talk=5
+    )
+    host, aki, ben, reader = tab["host"], tab["Aki"], tab["Ben"], tab["Reader"]
+    verify = table.verify
+    await verify("teams on", lambda: host.send("settings", settings={"teams": 3}))
+    await verify("players choose", lambda: host.send("settings", settings={"team_pick": "choose"}))
+    teams = [t["id"] for t in (await table.snapshot(host))["teams"]]
+    await verify("a player picks", lambda: aki.send("team", team=teams[1]))
+    await verify("the host moves", lambda: host.send("team", team=teams[1], seat=ben.seat))
+    await verify("fewer teams", lambda: host.send("settings", settings={"teams": 2}))
+    await verify("start", lambda: host.send("start"))
+    wrong = await a_wrong_card(host)
+    await verify("wrong take", lambda: ben.send("take", card=wrong))
+    right = await answer_of(host)
+    await verify("right take", lambda: reader.send("take", card=right))
+    await verify("next", lambda: host.send("next"))
+    right = await answer_of(host)
+    await verify("right take", lambda: aki.send("take", card=right))
+    await verify("finish", lambda: host.send("next"))
+    snap = await table.snapshot(host)
+    assert [t["score"] for t in snap["team_ranking"]] == [1, 0]
+    assert len(table.checked) == 11

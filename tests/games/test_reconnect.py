@@ -31,6 +31,7 @@ async def test_a_reload_brings_back_the_same_seat_and_score(make_room, clients):
         "score": 1,
         "cards": 1,
         "wrong": 0,
+        "team": None,
     }
     assert snap["room"]["state"] == "reading"
     assert snap["turn"]["index"] == turn and "answer" not in snap["turn"]

@@ -29,7 +29,7 @@ async def test_a_removed_player_who_comes_back_gets_their_seat_and_score(host_an
     assert (welcome["seat"], welcome["nickname"], welcome["restored"]) == (aki.seat, "Aki", True)
     snap = await back.expect("snapshot")
     assert snap["you"]["seat"] == {"id": aki.seat, "nickname": "Aki", "score": 1, "cards": 1,
-                                   "wrong": 0}  # fmt: skip
+                                   "wrong": 0, "team": None}  # fmt: skip
     returned = await host.expect("player_joined")
     assert returned["player"]["score"] == 1 and returned["player"]["cards"] == 1
     # A seat is given back once: another tab with the same old token gets a seat of its own.

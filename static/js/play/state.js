@@ -15,6 +15,9 @@ export function initial(role) {
     you: { role, seat: null, locked: false },
     seatId: null, // this tab's seat, remembered while the seat is away (removed, then restored)
     players: new Map(),
+    teams: new Map(), // team play: {id, name, color, letter, shape, score, cards}, in order
+    teamRanking: null, // at the end, teams ranked with their members
+    talkAt: null, // when the team talk after a card ends
     board: new Map(),
     order: [],
     turn: null, // {index, total, text, answer, wrong, elapsedMs, receivedAt, deadline}
@@ -92,6 +95,9 @@ function snapshotHandler(state, m, now) {
   state.you = { role: m.you.role, seat: null, locked: Boolean(m.you.locked) };
   state.seatId = m.you.seat ? m.you.seat.id : null;
   state.players = new Map(m.players.map((p) => [p.id, { ...p }]));
+  setTeams(state, m.teams ?? []);
+  state.teamRanking = m.team_ranking ?? null;
+  state.talkAt = m.room.talk_in_ms == null ? null : now + m.room.talk_in_ms;
   setBoard(state, m.board);
   state.turn = m.turn ? makeTurn(m.turn, now) : null;
   state.result = m.result ?? null;
@@ -99,6 +105,18 @@ function snapshotHandler(state, m, now) {
   state.review = m.review ?? null;
   state.debrief = m.debrief ?? null;
   return "all";
+}
+
+function setTeams(state, teams) {
+  state.teams = new Map(teams.map((t) => [t.id, { ...t }]));
+}
+
+// Team totals as an event states them (a count, never "+1").
+function setTeamScores(state, scores) {
+  for (const { id, score, cards } of scores || []) {
+    const team = state.teams.get(id);
+    if (team) Object.assign(team, { score, cards });
+  }
 }
 
 function setBoard(state, cards) {
@@ -138,6 +156,7 @@ function settle(state, m, now, effects) {
   if (state.turn) Object.assign(state.turn, { deadline: null, answer: null });
   state.you.locked = false;
   state.nextAt = m.next_in_ms == null ? null : now + m.next_in_ms;
+  state.talkAt = m.talk_in_ms ? now + m.talk_in_ms : null;
   effects.push({ kind: "hush" });
 }
 
@@ -172,6 +191,24 @@ const HANDLERS = {
     return "scores";
   },
 
+  // The room's teams changed (their number, or the start dealt the players out).
+  teams(state, m) {
+    setTeams(state, m.teams);
+    for (const { id, team } of m.players) {
+      const player = state.players.get(id);
+      if (player) player.team = team;
+    }
+    return "all";
+  },
+
+  // One player's team changed (picked in the lobby, or moved by the host).
+  team(state, m) {
+    const player = state.players.get(m.seat);
+    if (player) player.team = m.team;
+    setTeams(state, m.teams);
+    return "all";
+  },
+
   player_left(state, m) {
     state.players.delete(m.seat);
     return "scores";
@@ -201,6 +238,7 @@ const HANDLERS = {
     state.state = "reading";
     state.result = null;
     state.nextAt = null;
+    state.talkAt = null;
     state.you.locked = false;
     state.turn = makeTurn(m, now);
     effects.push({ kind: "hush" }, { kind: "speak", text: m.text });
@@ -215,6 +253,7 @@ const HANDLERS = {
       const player = state.players.get(id);
       if (player) Object.assign(player, { score, cards });
     }
+    setTeamScores(state, m.teams);
     settle(state, m, now, effects);
     return "all";
   },
@@ -230,6 +269,7 @@ const HANDLERS = {
   otetsuki(state, m) {
     const player = state.players.get(m.seat);
     if (player) Object.assign(player, { score: m.score, wrong: m.wrong });
+    setTeamScores(state, m.teams);
     const own = isOwnSeat(state, m.seat);
     if (own && m.locked) state.you.locked = true;
     // Mode "off": only the taker is told. Otherwise the whole room sees who took which card
@@ -247,12 +287,14 @@ const HANDLERS = {
   finished(state, m) {
     state.state = "finished";
     state.ranking = m.ranking;
+    state.teamRanking = m.team_ranking ?? null;
     // Personal parts: a seat gets its own review, a screen the room's debrief.
     state.review = m.review ?? null;
     state.debrief = m.debrief ?? null;
     state.turn = null;
     state.result = null;
     state.nextAt = null;
+    state.talkAt = null;
     state.you.locked = false;
     return "all";
   },
@@ -304,9 +346,12 @@ export function toSnapshot(state) {
       locked: state.closed,
       reader: state.reader,
       next_in_ms: state.nextAt != null,
+      talk_in_ms: state.talkAt != null,
     },
     you: { role: state.you.role, seat: copy(state.you.seat), locked: state.you.locked },
     players: [...state.players.values()].sort((a, b) => a.id - b.id).map(copy),
+    teams: [...state.teams.values()].map(copy),
+    team_ranking: copy(state.teamRanking),
     board: state.order.map((id) => copy(state.board.get(id))),
     turn: turn || null,
     result: copy(state.result),
