@@ -2,7 +2,10 @@
 
 Each room has a host (who learns the answer, as the protocol allows) and ``players`` players.
 For every card, one player takes the right card; the sample is the time from that player's
-``take`` until every client of the room has received the ``taken`` broadcast.
+``take`` until every client of the room has received the ``taken`` broadcast. The players
+answer the server's latency probes as a page does, so a fair race's decision window waits for
+their measured networks; each card's window (stored with the card) is reported on its own and
+taken off the sample (``excluding_window``), which is what compares with the bare relay.
 """
 
 import asyncio
@@ -94,7 +97,9 @@ async def play_room(room: Room, cards: int, pace: float, rng: random.Random) -> 
         async for raw in ws:
             message = json.loads(raw)
             kind = message["type"]
-            if kind == "taken":
+            if kind == "probe":  # answered at once, as the page's socket handler does
+                await ws.send(json.dumps({"type": "probe", "id": message["id"]}))
+            elif kind == "taken":
                 card = message["card"]
                 room.waiting[card]["left"] -= 1
                 if room.waiting[card]["left"] == 0:
@@ -119,7 +124,7 @@ async def play_room(room: Room, cards: int, pace: float, rng: random.Random) -> 
             sent = time.perf_counter()
             await taker.send(json.dumps({"type": "take", "card": card}))
             finished = await asyncio.wait_for(room.waiting[card]["done"], 60)
-            room.latencies.append((finished - sent) * 1000)
+            room.latencies.append((card, (finished - sent) * 1000))
             await asyncio.sleep(pace)
             room.answer = loop.create_future()
             await room.host.send(json.dumps({"type": "next"}))
@@ -142,8 +147,10 @@ async def take_to_broadcast(
     pace: float = 0.05,
     seed: int = 7,
     collect: list | None = None,
+    windows_out: list | None = None,
 ) -> dict:
-    """Latency summary over ``rooms`` rooms of ``players`` playing at once."""
+    """Latency summary over ``rooms`` rooms of ``players`` playing at once: p50/p99 without
+    the decision window (``with_window``: as the players felt it; ``window``: the windows)."""
     rng = random.Random(seed)
     made = [Room(code, token) for code, token in create_rooms(env, rooms)]
     for room in made:
@@ -153,7 +160,27 @@ async def take_to_broadcast(
             await asyncio.gather(*(play_room(room, cards, pace, rng) for room in made))
     finally:
         await asyncio.gather(*(close_room(room) for room in made))
-    samples = [latency for room in made for latency in room.latencies]
+    windows = race_windows(env, [room.code for room in made])
+    samples = [ms for room in made for _card, ms in room.latencies]
+    bare = [ms - windows.get(card, 0.0) for room in made for card, ms in room.latencies]
     if collect is not None:
-        collect.extend(samples)
-    return summary(samples)
+        collect.extend(bare)
+    if windows_out is not None:
+        windows_out.extend(windows.values())
+    return {
+        **summary(bare),
+        "with_window": summary(samples),
+        "window": summary(list(windows.values())),
+    }
+
+
+def race_windows(env: dict, codes: list[str]) -> dict[int, float]:
+    """Each taken card's decision window (ms) in these rooms, as the server stored it."""
+    script = (
+        "import json\nfrom games.models import BoardCard\n"
+        f"rows = BoardCard.objects.filter(room__code__in={codes!r}, window_ms__isnull=False)\n"
+        "print('WINDOWS', json.dumps(dict(rows.values_list('id', 'window_ms'))))\n"
+    )
+    out = manage(env, "shell", "-c", script)
+    line = next(line for line in out.splitlines() if line.startswith("WINDOWS "))
+    return {int(k): v for k, v in json.loads(line.removeprefix("WINDOWS ")).items()}
