@@ -175,22 +175,50 @@ def _answer_cells(question: Question, record: dict) -> str:
     return value or ""
 
 
-def wide_rows(records: Iterable[dict], questionnaires=(1, 2)) -> Iterator[list]:
+def _people(records: Iterable[dict]) -> Iterator[list[dict]]:
+    """Consecutive records of one person (``person`` key) together."""
+    current: list[dict] = []
     for record in records:
+        if current and record.get("person", record["respondent"]) != current[0].get(
+            "person", current[0]["respondent"]
+        ):
+            yield current
+            current = []
+        current.append(record)
+    if current:
+        yield current
+
+
+def _about(record: dict) -> tuple:
+    """What a wide row holds once for both questionnaires."""
+    return tuple(record.get(k, "") for k in ("gender", "age_band", "nationality", "room"))
+
+
+def wide_rows(records: Iterable[dict], questionnaires=(1, 2)) -> Iterator[list]:
+    """One row per respondent: the questionnaires they answered side by side (records of one
+    person consecutive, see surveys.records.response_records ``by_person``); the
+    ``questionnaire`` cell lists what they answered (``1``, ``2`` or ``1;2``). A respondent
+    whose two responses give a different gender, age band, nationality or room gets one row
+    per questionnaire (the same id), so that the file still reads back as it was stored."""
+    for person in _people(records):
+        first = person[0]
+        if any(_about(r) != _about(first) for r in person):  # not one row without a loss
+            yield from (row for r in person for row in wide_rows([r], questionnaires))
+            continue
+        answered = {r["questionnaire"]: r for r in person}  # one per questionnaire
         row = [
-            record["respondent"],
-            record["group"],
-            _gender_en(record["gender"]),
-            record["age_band"],
-            record.get("nationality", ""),
-            record.get("room", ""),
-            record["questionnaire"],
+            first["respondent"],
+            first["group"],
+            _gender_en(first["gender"]),
+            first["age_band"],
+            first.get("nationality", ""),
+            first.get("room", ""),
+            ";".join(str(n) for n in sorted(answered)),
         ]
         for number in questionnaires:
+            record = answered.get(number)
             for question in QUESTIONNAIRES[number].questions:
-                row.append(
-                    _answer_cells(question, record) if record["questionnaire"] == number else ""
-                )
+                row.append(_answer_cells(question, record) if record else "")
         yield row
 
 
@@ -474,11 +502,14 @@ class Sheet:
                 record = {k: v.strip() for k, v in record.items()}
                 if not self._cells_fit(record, line):
                     continue
-                row_questionnaire = record.get("questionnaire", "")
-                if row_questionnaire and row_questionnaire != str(questionnaire):
+                listed = {n.strip() for n in SEPARATORS.split(record.get("questionnaire", ""))}
+                listed.discard("")
+                if listed and str(questionnaire) not in listed:
                     self.skipped += 1
                     continue
-                parsed = _parse_row(record, line, own, others, self.group_name, self.problems)
+                # A wide export's row of both questionnaires: the other's cells are its own.
+                other = set() if len(listed) > 1 else others
+                parsed = _parse_row(record, line, own, other, self.group_name, self.problems)
                 if parsed is None:
                     continue
                 if seen is not None:

@@ -17,7 +17,7 @@ import numpy as np
 from scipy import stats
 from scipy.special import gammaln
 
-FISHER_MAX_TABLES = 200_000  # enumerate up to this many tables with the observed margins
+FISHER_MAX_TABLES = 100_000  # enumerate up to this many tables (about 0.6 s in Python)
 MONTE_CARLO_DRAWS = 100_000  # random tables drawn past it
 MONTE_CARLO_SEED = 13  # the same table always gets the same p
 MANN_WHITNEY_MAX_N = 100  # n₁ + n₂ up to which Mann-Whitney's p is exact

@@ -22,7 +22,7 @@ from surveys.records import response_records
 
 def export_lines(responses, layout: str, *, group_name=None, questionnaire=None) -> Iterator[str]:
     """CSV lines, BOM first, read from the database in chunks (never all in memory)."""
-    records = response_records(responses, group_name)
+    records = response_records(responses, group_name, by_person=layout == "wide")
     if layout == "long":
         values, aliases = value_catalogue()
         figures = response_figures(responses)  # the seats' games, by response id

@@ -227,8 +227,11 @@ def test_the_sentence_reads_the_adjusted_p():
 
 
 def run(*args) -> str:
-    out = io.StringIO()
-    call_command(*args, stdout=out, stderr=io.StringIO())
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        call_command(*args, stdout=out, stderr=err)
+    except CommandError as error:
+        raise CommandError(f"{error}\n{err.getvalue()}") from None
     return out.getvalue()
 
 
@@ -263,3 +266,78 @@ def test_by_gender_with_only_no_response_says_why(deck, tmp_path):
     for format in ("text", "csv"):
         with pytest.raises(CommandError, match="No man or woman in group G has answered"):
             run("survey_stats", "--group", "G", "--by-gender", "--format", format)
+
+
+@pytest.mark.django_db
+def test_the_wide_export_has_one_row_per_respondent_and_reads_back(aliases, tmp_path):
+    from surveys.models import Group, Response
+
+    camp = Group.objects.create(name="Camp")
+    from surveys.models import GroupRoom
+
+    GroupRoom.objects.create(group=camp, room_code="CAMP")
+    # Two players answered both questionnaires in the room, one only the first.
+    for token, d, b2 in (("tok-a", 100, 5), ("tok-b", 60, 2)):
+        Response.objects.create(
+            questionnaire=1,
+            room_code="CAMP",
+            respondent=token,
+            gender="woman",
+            age_band="20s",
+            answers={"A": "satisfied", "D": d},
+        )
+        Response.objects.create(
+            questionnaire=2,
+            room_code="CAMP",
+            respondent=token,
+            gender="woman",
+            age_band="20s",
+            answers={"B2": b2, "D2": 4},
+        )
+    Response.objects.create(
+        questionnaire=1,
+        room_code="CAMP",
+        respondent="tok-c",
+        gender="man",
+        age_band="30s",
+        answers={"A": "neither", "D": 40},
+    )
+    # A paper respondent answered both sheets.
+    for number, answers in ((1, {"A": "dissatisfied", "D": 0}), (2, {"B2": 1, "D2": 3})):
+        Response.objects.create(questionnaire=number, group=camp, source=Response.IMPORT,
+                                respondent="p1", gender="man", answers=answers)  # fmt: skip
+    wide = tmp_path / "wide.csv"
+    run("survey_export", "--out", str(wide), "--group", "Camp")
+    rows = csv_rows(wide.read_text(encoding="utf-8"))
+    assert len(rows) == 4  # people, not questionnaires
+    pairs = sorted((r["D"], r["B2"], r["questionnaire"]) for r in rows)
+    assert pairs == [("0", "1", "1;2"), ("100", "5", "1;2"), ("40", "", "1"), ("60", "2", "1;2")]
+    assert len({r["respondent"] for r in rows}) == 4
+
+    def stored():
+        out = {}
+        for r in Response.objects.filter(group__name="Camp").order_by("questionnaire"):
+            out.setdefault(r.respondent, {}).update(r.answers)
+        return sorted(sorted(a.items()) for a in out.values())
+
+    Response.objects.all().delete()
+    camp.delete()
+    for number in ("1", "2"):
+        run("survey_import", str(wide), "--questionnaire", number, "--group", "Camp")
+    assert Response.objects.filter(group__name="Camp").count() == 7
+    expected = sorted(
+        sorted(a.items())
+        for a in (
+            {"A": "satisfied", "D": 100, "B2": 5, "D2": 4},
+            {"A": "satisfied", "D": 60, "B2": 2, "D2": 4},
+            {"A": "neither", "D": 40},
+            {"A": "dissatisfied", "D": 0, "B2": 1, "D2": 3},
+        )
+    )
+    assert stored() == expected
+    again = tmp_path / "again.csv"
+    run("survey_export", "--out", str(again), "--group", "Camp")
+    key = ("D", "B2", "D2", "questionnaire", "gender", "age_band", "A")
+    assert sorted(tuple(r[k] for k in key) for r in csv_rows(again.read_text("utf-8"))) == sorted(
+        tuple(r[k] for k in key) for r in rows
+    )
