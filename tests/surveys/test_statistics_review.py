@@ -341,3 +341,22 @@ def test_the_wide_export_has_one_row_per_respondent_and_reads_back(aliases, tmp_
     assert sorted(tuple(r[k] for k in key) for r in csv_rows(again.read_text("utf-8"))) == sorted(
         tuple(r[k] for k in key) for r in rows
     )
+
+
+@pytest.mark.django_db
+def test_the_page_shows_adjusted_p_and_rounds_percentages_once(admin_client, aliases):
+    from surveys.models import Group, Response
+
+    one, two = Group.objects.create(name="One"), Group.objects.create(name="Two")
+    # 1 of 8 is 12.5 %: the table shows 13 % (half up), as the charts do.
+    for group, d2 in ((one, [5, 5, 4, 5, 4, 5, 4, 5]), (two, [1, 2, 1, 2, 2, 1, 2, 1])):
+        for i, v in enumerate(d2):
+            Response.objects.create(questionnaire=2, group=group, source=Response.IMPORT,
+                                    respondent=f"{group.name}{i}", gender="man",
+                                    answers={"D2": v, "E2": ["pretty"] if i == 0 else []})  # fmt: skip
+    for correction, hint in (("", "Holm's method"), ("bh", "Benjamini-Hochberg method")):
+        query = f"?compare={two.pk}" + (f"&correction={correction}" if correction else "")
+        page = admin_client.get(f"/en/survey/research/group/{one.pk}/{query}").content.decode()
+        assert "adjusted p" in page and hint in page
+        assert "-adjusted p" in page  # the sentence reads the adjusted p
+        assert ">13%<" in page and ">12%<" not in page
