@@ -351,9 +351,10 @@ def test_the_page_shows_adjusted_p_and_rounds_percentages_once(admin_client, ali
     # 1 of 8 is 12.5 %: the table shows 13 % (half up), as the charts do.
     for group, d2 in ((one, [5, 5, 4, 5, 4, 5, 4, 5]), (two, [1, 2, 1, 2, 2, 1, 2, 1])):
         for i, v in enumerate(d2):
+            answers = {"D2": v, "E2": ["pretty"] if i == 0 else []}
             Response.objects.create(questionnaire=2, group=group, source=Response.IMPORT,
                                     respondent=f"{group.name}{i}", gender="man",
-                                    answers={"D2": v, "E2": ["pretty"] if i == 0 else []})  # fmt: skip
+                                    answers=answers)  # fmt: skip
     for correction, hint in (("", "Holm's method"), ("bh", "Benjamini-Hochberg method")):
         query = f"?compare={two.pk}" + (f"&correction={correction}" if correction else "")
         page = admin_client.get(f"/en/survey/research/group/{one.pk}/{query}").content.decode()
