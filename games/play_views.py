@@ -56,6 +56,13 @@ def play_strings() -> dict[str, str]:
         "reaction": _("{name} {seconds} s"),
         "your_reaction": _("you {seconds} s"),
         "reaction_times": _("Reaction times"),
+        # Team play (static/js/play/teams.js).
+        "team_talk": _("Team talk: {seconds} s"),
+        "pick_team": _("Pick your team"),
+        "teams_dealt": _("The teams are dealt out when the game starts"),
+        "your_team_tag": _("(your team)"),
+        "team_of": _("Team of {name}"),
+        "no_team": _("No team yet"),
         "concept": _("Concept"),
         "outline": _("Outline"),
         "answer": _("Answer"),

@@ -52,9 +52,12 @@ export function readingSnapshot({ role = "player", seat = 11, answer = false, ve
       locked: false,
       reader: null,
       next_in_ms: null,
+      talk_in_ms: null,
     },
     you: { role, seat: seat ? players.find((p) => p.id === seat) : null, locked: false },
     players,
+    teams: [],
+    team_ranking: null,
     board: [card(3), card(1), card(2)],
     turn: {
       index: 1,

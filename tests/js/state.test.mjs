@@ -373,6 +373,7 @@ describe("toSnapshot", () => {
     delete expected.turn.elapsed_ms;
     expected.turn.remaining_ms = false;
     expected.room.next_in_ms = false;
+    expected.room.talk_in_ms = false;
     expected.players.sort((a, b) => a.id - b.id);
     assert.deepEqual(out, expected);
   });

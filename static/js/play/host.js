@@ -2,6 +2,7 @@
 // the text), start, next card, the answer kept off screen until the host peeks, a compact player
 // list with one menu per player (make reader, remove, kick: confirmed), and "play again".
 import { config, drawScores, el, nameNode, redraw, room, setupSound, start, t } from "./room.js";
+import { teamSelect } from "./teams.js";
 
 const $ = (id) => document.getElementById(id);
 const KEY = `vk-host-${config.code}`;
@@ -155,6 +156,7 @@ function filterPlayers() {
 }
 
 function playerMenu(item, player) {
+  teamSelect(item, player, send);
   const open = openMenu === player.id;
   const menuId = `menu-${player.id}`;
   const toggle = el("button", { type: "button", class: "menu-toggle", "aria-expanded": String(open),
@@ -283,6 +285,9 @@ function readSettings() {
     fair: data.get("fair") === "on",
     hide_name: data.get("hide_name") === "on",
     generated_names: data.get("generated_names") === "on",
+    teams: Number(data.get("teams")),
+    team_pick: data.get("team_pick"),
+    team_talk: Number(data.get("team_talk")),
   };
 }
 

@@ -1,6 +1,7 @@
 // A player's phone or laptop: join with a nickname, then take cards by tapping them.
 import { cards, config, el, points, redraw, remindLocked, room, setupSound, start, t } from "./room.js";
 import { drawReview } from "./review.js";
+import { drawTeamPicker, ownTeam, teamBadge } from "./teams.js";
 
 const $ = (id) => document.getElementById(id);
 const KEY = `vk-seat-${config.code}`;
@@ -66,6 +67,9 @@ const page = {
     $("me").textContent = me
       ? t("your_score", { name: me.nickname, points: points(me.score), cards: cards(me.cards) })
       : "";
+    const team = ownTeam(); // the player's own team, always in view on the phone
+    if (team) $("me").prepend(teamBadge(team, "team-badge own"), " ");
+    drawTeamPicker((message) => conn.send(message));
     const waiting = $("waiting");
     let text = "";
     if (isReader && room.state !== "finished") text = t("you_reader");

@@ -4,6 +4,7 @@
 import { connect } from "./connection.js";
 import { canSpeak, hush, speak } from "./speech.js";
 import { apply, initial } from "./state.js";
+import { drawTalk, drawTeamRanking, drawTeams, markTeam } from "./teams.js";
 import { hideToast, showToast } from "./toast.js";
 
 export const config = JSON.parse(document.getElementById("play-config").textContent);
@@ -383,6 +384,7 @@ export function drawScores(limit = Infinity, extra = null) {
       }
       if (p.id === room.seatId) markYou(item);
       if (extra) extra(item, p);
+      else markTeam(item, p);
       return item;
     }),
   );
@@ -528,8 +530,11 @@ export function redraw(page, what = "all", event = null) {
     drawMine();
     drawReader();
     drawRanking();
+    drawTeamRanking();
     sound.draw?.();
   }
+  drawTeams(); // team totals change with scores too
+  drawTalk();
   page.draw?.(what);
   tick();
   // A new card: notices about the previous one are over.

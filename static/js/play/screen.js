@@ -21,6 +21,7 @@ import {
   t,
 } from "./room.js";
 import { drawDebrief, endViews } from "./review.js";
+import { drawTeamRanking } from "./teams.js";
 
 const $ = (id) => document.getElementById(id);
 const PODIUM = 5;
@@ -224,6 +225,9 @@ function drawEnd() {
     const parts = `${link.host}${link.pathname}`.split(/(?<=\/)/);
     $("survey-short").replaceChildren(...parts.flatMap((part) => [part, el("wbr")]));
   }
+  // Teams first (each with its members), then the players.
+  drawTeamRanking("podium-teams");
+  $("podium-list").hidden = Boolean(room.teamRanking);
   const u = unit();
   fitFont(podium, 0.8 * u, 1.8 * u);
   fitFont($("debrief"), 0.9 * u, 1.5 * u);
