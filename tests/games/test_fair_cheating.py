@@ -65,8 +65,7 @@ async def test_a_take_faster_than_a_person_is_flagged_and_counted_on_the_debrief
 
     assert (
         "1 take faster than a person can react, or with a device time the server could not "
-        "have seen, was flagged"
-        in await database_sync_to_async(debrief_text)("en")
+        "have seen, was flagged" in await database_sync_to_async(debrief_text)("en")
     )
     assert "人間には不可能な速さの取り: 1 回" in await database_sync_to_async(debrief_text)("ja")
 
