@@ -69,7 +69,7 @@ async def play_races(server, *, fair: bool, reader_mode: str, rtts, races: int, 
     "Slow", on networks of round trips ``rtts`` (Quick's, Slow's) with ±20 ms jitter. Returns,
     per race, whether Quick won."""
     code, token = room_on_server(
-        server, fair=fair, reader_mode=reader_mode, wrong_take="discuss", pause=2, voice=False
+        server, fair=fair, reader_mode=reader_mode, wrong_take="discuss", pause=1, voice=False
     )
     host = await LiveClient(server.url, code).open()
     await host.hello("host", token)
@@ -97,7 +97,7 @@ async def play_races(server, *, fair: bool, reader_mode: str, rtts, races: int, 
             reading = await host.expect("reading", timeout=15)
             heard = loop.time()
             answer = reading["answer"]["id"]
-            quick = rng.uniform(200, 400)
+            quick = rng.uniform(150, 300)
             reactions = (quick, quick + rng.uniform(30, 80))
 
             async def take(phone, reaction, answer=answer, heard=heard):
@@ -128,25 +128,28 @@ async def play_races(server, *, fair: bool, reader_mode: str, rtts, races: int, 
     return outcomes
 
 
-@pytest.mark.parametrize("reader_mode", ["human", "auto"])
-def test_the_faster_player_wins_whatever_the_network(fair_server, reader_mode):
+def test_the_faster_player_wins_whatever_the_network(fair_server):
+    """28 races: the faster player on the worse network, then on the better one, with a human
+    reader (8 each) and the automatic reader (6 each: its pause makes each race longer)."""
     rng = random.Random(5)
     outcomes = []
-    for rtts in ((300, 10), (10, 300)):  # the faster player on the worse network, then better
-        outcomes += run_async(
-            partial(play_races, fair_server, fair=True, reader_mode=reader_mode, rtts=rtts,
-                    races=12, rng=rng)
-        )  # fmt: skip
+    for reader_mode, races in (("human", 8), ("auto", 6)):
+        for rtts in ((300, 10), (10, 300)):
+            outcomes += run_async(
+                partial(play_races, fair_server, fair=True, reader_mode=reader_mode, rtts=rtts,
+                        races=races, rng=rng)
+            )  # fmt: skip
+    assert len(outcomes) == 28
     assert sum(outcomes) >= 0.95 * len(outcomes), (outcomes, takes_of(fair_server))
 
 
 def test_with_fairness_off_the_better_network_wins(fair_server):
     outcomes = run_async(
         partial(play_races, fair_server, fair=False, reader_mode="human", rtts=(300, 10),
-                races=12, rng=random.Random(6))
+                races=8, rng=random.Random(6))
     )  # fmt: skip
     # The faster player is on 300 ms, the slower on 10 ms: arrival order gives it away.
-    assert sum(outcomes) <= 0.2 * len(outcomes), outcomes
+    assert sum(outcomes) <= 0.25 * len(outcomes), outcomes
 
 
 def takes_of(server) -> str:
