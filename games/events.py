@@ -233,10 +233,12 @@ def reading(room: Room, card: BoardCard, now) -> Event:
     )
 
 
-def taken(room: Room, card: BoardCard, seat: Seat, *, bonus: int, next_at, now) -> Event:
-    """The card's taker for everyone; in a fair race the fastest reaction times too, and each
-    of the race's takers its own (``yours_ms``)."""
-    times = selectors.race_times(card)
+def taken(
+    room: Room, card: BoardCard, seat: Seat, *, bonus: int, next_at, now, race: bool = False
+) -> Event:
+    """The card's taker for everyone; after a fair race (``race``) the fastest reaction times
+    too, and each of the race's takers its own (``yours_ms``)."""
+    times = selectors.race_times(card) if race else []
     return emit(
         room,
         "taken",

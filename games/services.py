@@ -553,12 +553,12 @@ def _candidate(room, seat, card, settings, arrived, latency, claimed_ms) -> Resu
         reaction_ms=checked.reaction_ms, flag=checked.flagged or "",
     )  # fmt: skip
     if room.window_closes_at is None:
-        takers = Seat.objects.filter(room=room, status=rules.ACTIVE).exclude(
-            round_trip_ms__isnull=True
+        takers = (
+            Seat.objects.filter(room=room, status=rules.ACTIVE, round_trip_ms__isnull=False)
+            .exclude(pk=room.reader_seat_id)
+            .values_list("round_trip_ms", "jitter_ms")
         )
-        wait = fairness.window_ms(
-            reveal, ((s.round_trip_ms, s.jitter_ms) for s in takers.exclude(pk=room.reader_seat_id))
-        )
+        wait = fairness.window_ms(reveal, takers)
         closes = arrived + timedelta(milliseconds=wait)
         # Race: two first takes at once; one window is opened, the other take joins it.
         if Room.objects.filter(
@@ -669,7 +669,7 @@ def _right_take(room: Room, seat: Seat, card: BoardCard, settings, now, take=Non
     # Re-read: concurrent wrong takes of this seat may have changed its score meanwhile.
     seat.refresh_from_db()
     card.taken_by = seat
-    events.taken(room, card, seat, bonus=bonus, next_at=pause, now=now)
+    events.taken(room, card, seat, bonus=bonus, next_at=pause, now=now, race=take is not None)
     return Result(
         reply={"type": "take_result", "card": card.pk, "outcome": "won", "bonus": bonus},
         deadline=pause,
