@@ -50,10 +50,11 @@ messages: setup
 	$(MSG) makemessages -l ja -l en --ignore=.venv --ignore=games --ignore=surveys --ignore=tests --ignore=bench --ignore=staticfiles
 	$(MSG) compilemessages --ignore=.venv
 
-# Starts its own servers on 127.0.0.1 and prints the figures (see bench/run.py).
+# Starts its own servers on 127.0.0.1 and prints the figures (see bench/run.py);
+# BENCH=surveys make bench runs only the surveys part (bench/surveys.py).
 bench: setup
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python -m bench.run $(BENCH_ARGS)
+	$(BIN)/python -m bench.$(if $(BENCH),$(BENCH),run) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -1,5 +1,7 @@
 """`make bench`: start the server on loopback, measure, print the figures and save them.
 
+    BENCH=surveys make bench   (only the surveys part: python -m bench.surveys --help)
+
     python -m bench.run [--quick] [--pairs N] [--skip-surveys] [--out bench/results]
 
 Figures (median and p99 of per-event samples, in milliseconds, unless said otherwise):
@@ -33,7 +35,7 @@ from bench.game import take_to_broadcast
 from bench.memory import memory_figures
 from bench.servers import ROOT, base_env, daphne, manage, redis_server
 from bench.stats import spread, summary
-from bench.surveys import survey_figures
+from bench.surveys import print_figures, survey_figures
 
 LIMIT_MS = 100.0
 RATIO_TARGET = 1.5  # a room of 40: median p99 of the game over the bare relay's
@@ -55,8 +57,14 @@ def machine() -> str:
                 break
     except OSError:
         pass
+    import sqlite3
+
     mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return f"{cpu}, {os.cpu_count()} cores, {mem:.0f} GiB, Python {platform.python_version()}"
+    database = f"SQLite {sqlite3.sqlite_version}"
+    if os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        database += " (PostgreSQL from DATABASE_URL: the benchmark's own servers use SQLite)"
+    return (f"{cpu}, {os.cpu_count()} cores, {mem:.0f} GiB, Python "
+            f"{platform.python_version()}, {database}")  # fmt: skip
 
 
 def fresh_env(workdir: Path, **extra) -> dict:
@@ -244,9 +252,9 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             work = Path(tmp)
             env = fresh_env(work)
-            figures = survey_figures(env, work, rows=10_000 if quick else 100_000)
-        for name, fig in figures.items():
-            print(f"  {name:52s} {fig['seconds']:7.2f} s {fig['peak_mib']:7.0f} MiB")
+            rows = 10_000 if quick else 100_000
+            figures = survey_figures(env, work, rows=rows, repeats=1 if quick else 3)
+        print_figures(figures, rows, targets)
         results["surveys"] = figures
     print("\n[6] a tab's sync while 60 sockets from another address flood snapshots (p50 / p99 ms)")
     flood = results["sync_under_flood"] = sync_under_flood(flood_server, 20 if quick else 40)

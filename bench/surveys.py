@@ -4,11 +4,16 @@ Every step runs as the real management command in its own process, so its wall t
 peak memory (maximum resident set size, from wait4) are the command's alone.
 """
 
+import argparse
 import csv
+import json
 import os
 import random
+import re
+import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -54,76 +59,144 @@ def write_q2(path: Path, rows: int, group: str, rng: random.Random) -> None:
             ])  # fmt: skip
 
 
-def run(env: dict, *args: str) -> dict:
-    """Run a manage.py command; its wall seconds and peak RSS in MiB."""
+def run(env: dict, *args: str, output: bool = False) -> dict:
+    """Run a manage.py command; its wall seconds and peak RSS in MiB (and stdout if asked)."""
     started = time.perf_counter()
-    with open(os.devnull, "wb") as devnull:
+    with tempfile.TemporaryFile() as out:
         proc = subprocess.Popen([sys.executable, "manage.py", *args], cwd=ROOT, env=env,
-                                stdout=devnull, stderr=subprocess.PIPE)  # fmt: skip
+                                stdout=out, stderr=subprocess.PIPE)  # fmt: skip
         _, status, usage = os.wait4(proc.pid, 0)
-    seconds = time.perf_counter() - started
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise RuntimeError(f"{args[0]} failed: {proc.stderr.read().decode()[-2000:]}")
-    proc.stderr.close()
-    return {"seconds": seconds, "peak_mib": usage.ru_maxrss / 1024}
+        seconds = time.perf_counter() - started
+        if os.waitstatus_to_exitcode(status) != 0:
+            raise RuntimeError(f"{args[0]} failed: {proc.stderr.read().decode()[-2000:]}")
+        proc.stderr.close()
+        out.seek(0)
+        text = out.read().decode() if output else ""
+    return {"seconds": seconds, "peak_mib": usage.ru_maxrss / 1024, "stdout": text}
 
 
-def survey_figures(env: dict, workdir: Path, rows: int = 100_000) -> dict[str, dict]:
+def median_of(env: dict, repeats: int, *args: str) -> dict:
+    """The median wall time and peak RSS of ``repeats`` runs of a command."""
+    runs = [run(env, *args) for _ in range(repeats)]
+    return {
+        "seconds": statistics.median(r["seconds"] for r in runs),
+        "peak_mib": statistics.median(r["peak_mib"] for r in runs),
+        "runs": [round(r["seconds"], 3) for r in runs],
+    }
+
+
+PAGE_TIMES = """
+import json, time
+from django.contrib.auth import get_user_model
+from django.test import Client
+from surveys.models import Group
+
+staff = {{"is_staff": True, "is_superuser": True}}
+user, _ = get_user_model().objects.get_or_create(username="bench-staff", defaults=staff)
+client = Client()
+client.force_login(user)
+path = "/en/survey/research/group/%d/" % Group.objects.get(name={group!r}).pk
+times = []
+for _ in range({repeats}):
+    started = time.perf_counter()
+    response = client.get(path)
+    times.append(time.perf_counter() - started)
+    assert response.status_code == 200, response.status_code
+print(json.dumps(times))
+"""
+
+
+def page_seconds(env: dict, group: str, repeats: int) -> dict:
+    """The research group page through Django's test client, ``repeats`` times in one
+    process (the first includes loading pandas and scipy)."""
+    done = run(env, "shell", "-c", PAGE_TIMES.format(group=group, repeats=repeats), output=True)
+    times = json.loads(done["stdout"].strip().splitlines()[-1])
+    return {"seconds": statistics.median(times), "first": times[0], "runs": times,
+            "peak_mib": done["peak_mib"]}  # fmt: skip
+
+
+def import_figures(env: dict, path: Path, questionnaire: int, group: str) -> dict:
+    done = run(env, "survey_import", str(path), "--questionnaire", str(questionnaire),
+               "--group", group, "-v", "2", output=True)  # fmt: skip
+    match = re.search(r"longest batch transaction: ([0-9.]+) s", done["stdout"])
+    return {**done, "longest_batch": float(match.group(1)) if match else float("nan")}
+
+
+def survey_figures(env: dict, workdir: Path, rows: int = 100_000, repeats: int = 3) -> dict:
+    """Figures over ``rows`` responses to each questionnaire (group "bench") and a tenth of
+    them (group "bench-small"), each command the median of ``repeats`` runs."""
     rng = random.Random(11)
-    figures = {}
-    q1, q2, small = workdir / "q1.csv", workdir / "q2.csv", workdir / "q1-small.csv"
-    write_q1(q1, rows, "bench", rng)
-    write_q2(q2, rows, "bench", rng)
-    write_q1(small, rows // 10, "bench-small", rng)
-    figures[f"import Q1 ({rows:,} rows)"] = run(
-        env, "survey_import", str(q1), "--questionnaire", "1", "--group", "bench"
+    small_rows = rows // 10
+    paths = {}
+    for group, count in (("bench", rows), ("bench-small", small_rows)):
+        for number, write in ((1, write_q1), (2, write_q2)):
+            paths[group, number] = workdir / f"{group}-q{number}.csv"
+            write(paths[group, number], count, group, rng)
+    figures: dict[str, dict] = {}
+    for (group, number), path in paths.items():
+        count = rows if group == "bench" else small_rows
+        figures[f"import Q{number} ({count:,} rows)"] = import_figures(env, path, number, group)
+    check = figures["baseline: manage.py check"] = median_of(env, repeats, "check")
+    for group, count in (("bench-small", small_rows), ("bench", rows)):
+        size = f"{2 * count:,} responses"
+        tables = median_of(env, repeats, "survey_tables", "--group", group, "--format", "csv")
+        tables["beyond_check"] = tables["seconds"] - check["seconds"]
+        figures[f"survey_tables ({size})"] = tables
+        for layout in ("wide", "long"):
+            out = str(workdir / f"{group}-{layout}.csv")
+            figures[f"export {layout} ({size})"] = median_of(
+                env, repeats, "survey_export", "--out", out, "--group", group, "--layout", layout
+            )
+        figures[f"research page ({size})"] = page_seconds(env, group, repeats + 1)
+    figures[f"statistics ({2 * rows:,} responses)"] = median_of(
+        env, 1, "survey_stats", "--group", "bench", "--format", "csv"
     )
-    figures[f"import Q2 ({rows:,} rows)"] = run(
-        env, "survey_import", str(q2), "--questionnaire", "2", "--group", "bench"
-    )
-    run(env, "survey_import", str(small), "--questionnaire", "1", "--group", "bench-small")
-    figures[f"tables ({2 * rows:,} responses)"] = run(
-        env, "survey_tables", "--group", "bench", "--format", "csv"
-    )
-    figures[f"statistics ({2 * rows:,} responses)"] = run(
-        env, "survey_stats", "--group", "bench", "--format", "csv"
-    )
-    figures[f"statistics + comparison ({2 * rows:,} vs {rows // 10:,})"] = run(
-        env, "survey_stats", "--group", "bench", "--compare", "bench-small", "--format", "csv"
-    )
-    figures[f"export wide ({rows // 10:,} rows)"] = run(
-        env,
-        "survey_export",
-        "--out",
-        str(workdir / "small.csv"),
-        "--group",
-        "bench-small",
-        "--layout",
-        "wide",
-    )
-    figures[f"export wide ({rows:,} rows)"] = run(
-        env,
-        "survey_export",
-        "--out",
-        str(workdir / "wide.csv"),
-        "--group",
-        "bench",
-        "--layout",
-        "wide",
-        "--questionnaire",
-        "1",
-    )
-    figures[f"export long ({rows:,} respondents)"] = run(
-        env,
-        "survey_export",
-        "--out",
-        str(workdir / "long.csv"),
-        "--group",
-        "bench",
-        "--layout",
-        "long",
-        "--questionnaire",
-        "1",
-    )
-    figures["baseline: manage.py check"] = run(env, "check")
     return figures
+
+
+def print_figures(figures: dict, rows: int, targets=None) -> None:
+    for name, fig in figures.items():
+        extra = ""
+        if "beyond_check" in fig:
+            extra = f"  beyond check {fig['beyond_check']:.2f} s"
+        if "longest_batch" in fig:
+            extra = f"  longest batch transaction {fig['longest_batch'] * 1000:.0f} ms"
+        if "first" in fig:
+            extra = f"  (first request {fig['first']:.2f} s)"
+        print(f"  {name:44s} {fig['seconds']:7.2f} s {fig['peak_mib']:7.0f} MiB{extra}")
+    big, small = f"{2 * rows:,} responses", f"{2 * (rows // 10):,} responses"
+    for what in ("survey_tables", "export wide", "export long"):
+        ratio = figures[f"{what} ({big})"]["peak_mib"] / figures[f"{what} ({small})"]["peak_mib"]
+        print(f"  peak memory {what}: {big} / {small} = {ratio:.2f}x")
+    if targets is not None:
+        tables = figures[f"survey_tables ({big})"]["beyond_check"]
+        page = figures[f"research page ({big})"]["seconds"]
+        batch = max(f.get("longest_batch", 0) for f in figures.values())
+        print("  " + targets.check(f"survey_tables ({big}) beyond check < 1 s", tables,
+                                   tables < 1.0, f"{tables:.2f} s"))  # fmt: skip
+        print("  " + targets.check(f"research page ({big}) < 2 s", page, page < 2.0,
+                                   f"{page:.2f} s"))  # fmt: skip
+        print("  " + targets.check("import: longest batch transaction < 0.5 s", batch,
+                                   batch < 0.5, f"{batch * 1000:.0f} ms"))  # fmt: skip
+
+
+def main() -> None:
+    """``python -m bench.surveys`` (or ``BENCH=surveys make bench``): only the surveys part."""
+    from bench.run import Targets, fresh_env, machine
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args()
+    print(f"Machine: {machine()}\n", flush=True)
+    print(f"surveys over {args.rows:,} responses per questionnaire (medians of {args.repeats})")
+    targets = Targets()
+    with tempfile.TemporaryDirectory() as tmp:
+        env = fresh_env(Path(tmp))
+        figures = survey_figures(env, Path(tmp), rows=args.rows, repeats=args.repeats)
+    print_figures(figures, args.rows, targets)
+    targets.print()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,6 +1,7 @@
 """The writes: storing a submitted questionnaire and importing a CSV file."""
 
 import io
+import time
 from array import array
 from dataclasses import dataclass, field
 
@@ -175,6 +176,9 @@ class ImportResult:
     skipped: int = 0
     slips: list[str] = field(default_factory=list)
     is_table: bool = False
+    # The longest a batch's transaction was open, in seconds: how long a game on the same
+    # database may have waited for this import at most (make bench prints it).
+    longest_batch: float = 0.0
 
 
 def _batches(rows, size: int):
@@ -277,12 +281,14 @@ def _store(sheet, questionnaire: int, group_name: str) -> ImportResult:
     any failure)."""
     group, created_group = Group.objects.get_or_create(name=group_name)
     stored = array("q")  # the primary keys of the batches committed, 8 bytes a row
+    longest = 0.0
     try:
         for batch in _batches(sheet.rows(check_duplicates=False), IMPORT_BATCH):
+            responses = [_response(row, questionnaire, group) for row in batch]
+            started = time.perf_counter()
             with transaction.atomic():
-                made = Response.objects.bulk_create(
-                    [_response(row, questionnaire, group) for row in batch]
-                )
+                made = Response.objects.bulk_create(responses)
+            longest = max(longest, time.perf_counter() - started)
             stored.extend(response.pk for response in made)
         if sheet.problems:  # the file is not what the first pass read
             raise ImportRejected(sheet.problems.listed())
@@ -295,7 +301,9 @@ def _store(sheet, questionnaire: int, group_name: str) -> ImportResult:
             )
             raise ImportRejected([Problem(0, "respondent", message)]) from None
         raise
-    return ImportResult(group=group, created=len(stored), skipped=sheet.skipped)
+    return ImportResult(
+        group=group, created=len(stored), skipped=sheet.skipped, longest_batch=longest
+    )
 
 
 def _undo(stored: array, group: Group | None) -> None:

@@ -56,3 +56,5 @@ class Command(BaseCommand):
             f"into group {result.group.name!r}"
             + (f"; {skipped} of the other questionnaire skipped" if result.skipped else "")
         )
+        if options["verbosity"] >= 2:
+            self.stdout.write(f"longest batch transaction: {result.longest_batch:.4f} s")
