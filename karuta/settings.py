@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "axes",
     "games",
     "surveys",
+    "practice",
 ]
 
 MIDDLEWARE = [
@@ -248,6 +249,13 @@ SURVEY_IMPORT_MAX_BYTES = int(os.environ.get("SURVEY_IMPORT_MAX_BYTES", str(20 *
 # for room deadlines coming up.
 RELAY_GRACE_SECONDS = 30
 DEADLINE_WATCH_SECONDS = 5
+
+# Solo practice (practice/, docs/practice.md): result POSTs one address may send and failed
+# "continue on another device" codes one address may try (django-ratelimit's "count/period");
+# how many hours a shown code stays valid.
+PRACTICE_POSTS_PER_ADDRESS = os.environ.get("PRACTICE_POSTS_PER_ADDRESS", "600/10m")
+PRACTICE_CODE_FAILURES = os.environ.get("PRACTICE_CODE_FAILURES", "20/h")
+PRACTICE_CODE_HOURS = int(os.environ.get("PRACTICE_CODE_HOURS", "24"))
 
 # Admin login throttling (django-axes, karuta/login_throttle.py, docs/deploy.md "Security"): after
 # AXES_FAILURE_LIMIT wrong passwords for one username from one address (games.limits'

@@ -19,6 +19,7 @@ urlpatterns += i18n_patterns(
     path("", include("games.urls")),
     path("play/", include("games.play_urls")),
     path("survey/", include("surveys.urls")),
+    path("practice/", include("practice.urls")),
     prefix_default_language=True,
 )
 if settings.SERVE_MEDIA:
