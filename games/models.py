@@ -384,6 +384,9 @@ class Take(models.Model):
     # know the card, less the network's part; and why it was not trusted, if it was not.
     reaction_ms = models.FloatField(_("reaction time (ms)"), null=True, blank=True)
     flag = models.CharField(_("flag"), max_length=20, blank=True)
+    # A fair race's wrong take waits, like a right one, for its decision window to close:
+    # it counts only if it came before the winner's reaction (services._judge_wrong_takes).
+    pending = models.BooleanField(_("waiting for its decision window"), default=False)
 
     class Meta:
         ordering = ["created_at", "id"]

@@ -372,7 +372,7 @@ def snapshot(*, code: str, actor: Actor) -> dict:
 def wrong_seen(read_card: BoardCard, actor: Actor, mode: str, langs: tuple[str, ...]) -> list[dict]:
     """The wrong takes of the card being read that ``actor`` sees, as the otetsuki events
     told them: everyone's in modes penalty and discuss, only its own in mode off."""
-    takes = Take.objects.filter(read_card=read_card, correct=False)
+    takes = Take.objects.filter(read_card=read_card, correct=False, pending=False)
     if mode == rules.OFF:
         takes = takes.filter(seat_id=actor.seat_id) if actor.seat_id else takes.none()
     return [wrong_take(take, langs) for take in takes.select_related("seat", "card__value_type")]

@@ -446,10 +446,12 @@ def _close_card(room: Room, now, *, skipped: bool) -> Result:
     ):
         return Result(deadline=room.deadline)
     settings = room_settings(room)
+    # Nobody took it: every wrong tap still waiting for a window came before any take.
+    _judge_wrong_takes(room, board_query(room).get(pk=card_id), taken_ms=None)
     pause = rules.pause_deadline(settings, now)
     room.talk_until = rules.talk_deadline(settings, now)
     Room.objects.filter(pk=room.pk, state=rules.READING, current_card_id=card_id).update(
-        state=rules.TIMEOUT, deadline=pause, talk_until=room.talk_until
+        state=rules.TIMEOUT, deadline=pause, talk_until=room.talk_until, window_closes_at=None
     )
     events.timed_out(room, board_query(room).get(pk=card_id), next_at=pause, now=now)
     return Result(deadline=pause)
@@ -500,12 +502,16 @@ def card_take(
     if actor.role != rules.PLAYER or actor.seat_id is None:
         raise RuleError("not_player", "only a player can take a card")
     room = get_room(code)
+    now = timezone.now()
+    arrived = arrived_at or now
+    settings = room_settings(room)
+    if settings.fair and room.window_closes_at is not None and arrived >= room.window_closes_at:
+        race_decide(code=code)  # this take missed a window: that window is decided first
+        room = get_room(code)
     seat = Seat.objects.filter(room=room, pk=actor.seat_id, status=rules.ACTIVE).first()
     if seat is None:
         raise RuleError("not_player", "you are no longer in this room")
     card = board_query(room).filter(pk=card_id).first()
-    now = timezone.now()
-    settings = room_settings(room)
     on_board = card is not None
     rules.check_take(
         rules.TakeAttempt(
@@ -522,18 +528,20 @@ def card_take(
             wrong_take_mode=settings.wrong_take,
         )
     )
+    if settings.fair:
+        return _candidate(room, seat, card, settings, arrived, latency, claimed_ms)
     if card.pk != room.current_card_id:
         return _wrong_take(room, seat, card, settings)
-    if settings.fair:
-        return _candidate(room, seat, card, settings, arrived_at or now, latency, claimed_ms)
     return _right_take(room, seat, card, settings, now)
 
 
 def _candidate(room, seat, card, settings, arrived, latency, claimed_ms) -> Result:
-    """The right card in a fair race: stored with its reaction time; the first valid take
-    opens the decision window, long enough for the slowest connected taker's take."""
+    """A take in a fair race, right or wrong: stored with its reaction time and judged when
+    the decision window closes (``race_decide``). The first take opens the window, long
+    enough for the slowest connected taker's take."""
     if room.window_closes_at is not None and arrived >= room.window_closes_at:
         raise RuleError("card_taken", "someone else took this card first")
+    correct = card.pk == room.current_card_id
     reveal = fairness.DEVICE if settings.reader_mode == rules.AUTO else fairness.ROOM
     latency = latency or fairness.Latency()
     estimate = fairness.reaction_ms(
@@ -546,27 +554,35 @@ def _candidate(room, seat, card, settings, arrived, latency, claimed_ms) -> Resu
     claimed = claimed_ms if reveal == fairness.DEVICE else None
     checked = fairness.checked_claim(estimate, claimed, latency.jitter_ms)
     earlier = Take.objects.filter(read_card=card, card=card, seat=seat).first()
-    if earlier is not None:  # a second tap in the window: the first one stands
+    if correct and earlier is not None:  # a second tap in the window: the first one stands
         return Result(deadline=room.window_closes_at, pending=earlier.pk)
     take = Take.objects.create(
-        room=room, seat=seat, card=card, read_card=card, correct=True, won=False,
-        reaction_ms=checked.reaction_ms, flag=checked.flagged or "",
+        room=room, seat=seat, card=card, read_card_id=room.current_card_id, correct=correct,
+        won=False, pending=not correct, reaction_ms=checked.reaction_ms,
+        flag=checked.flagged or "",
     )  # fmt: skip
     if room.window_closes_at is None:
-        takers = (
-            Seat.objects.filter(room=room, status=rules.ACTIVE, round_trip_ms__isnull=False)
-            .exclude(pk=room.reader_seat_id)
-            .values_list("round_trip_ms", "jitter_ms")
-        )
-        wait = fairness.window_ms(reveal, takers)
-        closes = arrived + timedelta(milliseconds=wait)
-        # Race: two first takes at once; one window is opened, the other take joins it.
-        if Room.objects.filter(
-            pk=room.pk, state=rules.READING, current_card=card, window_closes_at__isnull=True
-        ).update(window_closes_at=closes):
-            BoardCard.objects.filter(pk=card.pk).update(window_ms=wait)
-        room.refresh_from_db(fields=["window_closes_at"])
+        _open_window(room, reveal, arrived)
     return Result(deadline=room.window_closes_at, pending=take.pk)
+
+
+def _open_window(room: Room, reveal: str, arrived) -> None:
+    takers = (
+        Seat.objects.filter(room=room, status=rules.ACTIVE, round_trip_ms__isnull=False)
+        .exclude(pk=room.reader_seat_id)
+        .values_list("round_trip_ms", "jitter_ms")
+    )
+    wait = fairness.window_ms(reveal, takers)
+    closes = arrived + timedelta(milliseconds=wait)
+    # Race: two first takes at once; one window is opened, the other take joins it.
+    if Room.objects.filter(
+        pk=room.pk,
+        state=rules.READING,
+        current_card_id=room.current_card_id,
+        window_closes_at__isnull=True,
+    ).update(window_closes_at=closes):
+        BoardCard.objects.filter(pk=room.current_card_id).update(window_ms=wait)
+    room.refresh_from_db(fields=["window_closes_at"])
 
 
 @transaction.atomic
@@ -593,7 +609,8 @@ def race_decide(*, code: str) -> Result:
     best = fairness.winner(
         [fairness.Candidate(t.pk, t.reaction_ms, t.flag or None) for t in takes.values()]
     )
-    if best is None:  # its players left meanwhile: the card is read on
+    _judge_wrong_takes(room, card, taken_ms=None if best is None else best.reaction_ms)
+    if best is None:  # only wrong takes, or their players left: the card is read on
         return Result(deadline=room.deadline)
     return _right_take(room, takes[best.take].seat, card, room_settings(room), now,
                        take=takes[best.take])  # fmt: skip
@@ -616,7 +633,9 @@ def race_outcome(*, code: str, actor: Actor, take_id: int) -> Result:
     nobody has yet): won (with its reaction time), or lost to a faster one."""
     decided = race_decide(code=code)
     take = Take.objects.filter(pk=take_id, seat_id=actor.seat_id).first()
-    if take is None or not take.won:
+    if take is not None and not take.correct and not take.pending:
+        return Result(reply=_wrong_reply(take, room_settings(take.room)), deadline=decided.deadline)
+    if take is None or not take.won:  # a wrong take voided by a faster right one, too
         raise RuleError("card_taken", "someone else took this card first")
     return Result(
         reply={
@@ -677,25 +696,47 @@ def _right_take(room: Room, seat: Seat, card: BoardCard, settings, now, take=Non
 
 
 def _wrong_take(room: Room, seat: Seat, card: BoardCard, settings: rules.Settings) -> Result:
-    effect = rules.wrong_take(settings.wrong_take)
     take = Take.objects.create(
-        room=room, seat=seat, card=card, read_card_id=room.current_card_id, correct=False,
-        points=effect.points,
-    )  # fmt: skip
-    Seat.objects.filter(pk=seat.pk).update(
+        room=room, seat=seat, card=card, read_card_id=room.current_card_id, correct=False
+    )
+    _count_wrong_take(room, take, settings)
+    return Result(reply=_wrong_reply(take, settings))
+
+
+def _judge_wrong_takes(room: Room, card: BoardCard, *, taken_ms: float | None) -> None:
+    """A fair race's wrong takes, judged by reaction time as the right ones are: one that
+    came before the winner's reaction (or with no winner) counts; one after it is void, as
+    a tap on a card already taken would be (its row goes, so no count or debrief sees it)."""
+    settings = room_settings(room)
+    for take in Take.objects.filter(read_card=card, correct=False, pending=True).order_by(
+        "reaction_ms", "pk"
+    ):
+        if taken_ms is not None and take.reaction_ms >= taken_ms:
+            take.delete()
+        else:
+            _count_wrong_take(room, take, settings)
+
+
+def _count_wrong_take(room: Room, take: Take, settings: rules.Settings) -> None:
+    effect = rules.wrong_take(settings.wrong_take)
+    Take.objects.filter(pk=take.pk).update(points=effect.points, pending=False)
+    take.points, take.pending = effect.points, False
+    Seat.objects.filter(pk=take.seat_id).update(
         score=F("score") + effect.points, wrong_takes=F("wrong_takes") + 1
     )
-    seat.refresh_from_db()
+    seat = Seat.objects.get(pk=take.seat_id)
     # Sent in every mode, so every screen's counts stay true; "off" screens show nothing.
     events.otetsuki(
         room, seat, take, mode=settings.wrong_take, points=effect.points, locked=effect.locks_out
     )
-    return Result(
-        reply={
-            "type": "take_result",
-            "card": card.pk,
-            "outcome": "wrong",
-            "locked": effect.locks_out,
-            "points": effect.points,
-        }
-    )
+
+
+def _wrong_reply(take: Take, settings: rules.Settings) -> dict:
+    effect = rules.wrong_take(settings.wrong_take)
+    return {
+        "type": "take_result",
+        "card": take.card_id,
+        "outcome": "wrong",
+        "locked": effect.locks_out,
+        "points": effect.points,
+    }
