@@ -3,7 +3,7 @@
 A device token is 32 random bytes (``secrets``), kept by the browser in a cookie and in
 localStorage; the database keeps only its SHA-256 (a token that cannot be guessed needs no
 slow hash). A code is 8 characters of an alphabet without look-alikes (no 0/O, 1/I/L, U/V):
-30^8 ≈ 6.6e11 codes. It is stored as a keyed hash, expires after ``PRACTICE_CODE_HOURS`` and
+29^8 ≈ 5e11 codes. It is stored as a keyed hash, expires after ``PRACTICE_CODE_HOURS`` and
 failed attempts are throttled per address (practice/views.py).
 """
 

@@ -80,7 +80,8 @@ def is_best(mode: str, *, wrong: int, score: int, previous: tuple[int, int] | No
     )
 
 
-def accuracy(rounds: int, wrong: int) -> float:
-    """Right takes among all takes: every round ends in one right take."""
-    takes = rounds + wrong
-    return rounds / takes if takes else 0.0
+def accuracy(rounds: list[Round]) -> float:
+    """Right takes among all takes (a wrong take shows the answer: that card has no right take)."""
+    right = sum(1 for r in rounds if not r.wrong)
+    takes = right + sum(len(r.wrong) for r in rounds)
+    return right / takes if takes else 0.0

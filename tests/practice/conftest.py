@@ -8,6 +8,8 @@ import uuid
 import pytest
 from django.test import Client
 
+from tests.games.conftest import clients, make_room  # noqa: F401 - the room fixtures, for imports
+
 
 def a_round(**changes) -> dict:
     body = {

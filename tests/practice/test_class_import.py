@@ -9,7 +9,6 @@ from channels.db import database_sync_to_async
 from games.models import Seat
 from practice.models import ClassImport, Confusion, Memory
 from tests.games.test_debrief import play_scripted_game
-from tests.games.conftest import clients, make_room  # noqa: F401 - fixtures
 from tests.practice.conftest import Learner
 
 pytestmark = pytest.mark.django_db(transaction=True)

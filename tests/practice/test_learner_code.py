@@ -9,7 +9,8 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from practice.models import Device, Learner as LearnerRow, Memory
+from practice.models import Device, Memory
+from practice.models import Learner as LearnerRow
 from tests.practice.conftest import Learner, a_round
 
 pytestmark = pytest.mark.django_db

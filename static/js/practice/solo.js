@@ -59,6 +59,7 @@ function start(event) {
   $("practice-intro").hidden = true;
   $("practice-end").hidden = true;
   $("practice-game").hidden = false;
+  window.scrollTo(0, 0);
   drawBoard(shuffled(order));
   next();
 }
@@ -156,7 +157,9 @@ function finish() {
   const end = $("practice-end");
   end.hidden = false;
   $("end-time").textContent = seconds(elapsed);
-  $("end-accuracy").textContent = t("percent", { p: Math.round((100 * rounds) / (rounds + wrong)) });
+  // A wrong take shows the answer: that card gets no right take. Accuracy = right / all takes.
+  const right = game.rounds.filter((r) => !r.wrong.length).length;
+  $("end-accuracy").textContent = t("percent", { p: Math.round((100 * right) / (right + wrong)) });
   $("end-score-row").hidden = game.mode !== "time_attack";
   $("end-score").textContent = `${seconds(elapsed + penalty)} (${t("penalties", { n: wrong, s: config.penalty_ms / 1000 })})`;
   const missed = game.rounds.filter((r) => r.wrong.length);
