@@ -15,7 +15,7 @@ import pandas as pd
 from django.utils.translation import gettext
 from scipy import stats
 
-from surveys import exact
+from surveys import dunn, effects, exact, ordinal
 from surveys.correction import HOLM, adjust_p, correct  # noqa: F401 (adjust_p: the API)
 from surveys.questionnaires import GENDER_CODES, MULTI, QUESTIONNAIRES, SCALE, SINGLE, TEXT, VALUES
 from surveys.text import normalize_text
@@ -399,7 +399,18 @@ def _not_tested(code: str, by: str, samples: dict, test: str, effect: str) -> di
         "verdict": "too_few",
         "higher": "",
         "reference": "",
+        "effect_low": np.nan,  # the effect size's bootstrap interval (surveys/effects.py)
+        "effect_high": np.nan,
+        "effect_ci": "",  # "bca", "percentile", "too_few" (no interval) or "" (no test)
+        "effect_corrected": np.nan,  # Cramér's V: Bergsma's bias-corrected V beside it
+        "ordinal": False,  # a rank test of a single question's ordered options
+        "pairs": [],  # Dunn's follow-ups after a significant Kruskal-Wallis test
     }
+
+
+def _interval(result: dict, statistic, counts) -> None:
+    ci = effects.interval(statistic, counts)
+    result.update(effect_low=ci["low"], effect_high=ci["high"], effect_ci=ci["method"])
 
 
 def compare_scale(frame: pd.DataFrame, code: str, by: str = "group", groups=None) -> dict:
@@ -435,6 +446,7 @@ def compare_scale(frame: pd.DataFrame, code: str, by: str = "group", groups=None
             reference=names[0],
         )
         result["higher"] = names[0] if r > 0 else names[1] if r < 0 else ""
+        _interval(result, effects.rank_biserial, effects.level_counts(samples.values()))
     else:
         test = stats.kruskal(*samples.values())
         n = sum(len(v) for v in samples.values())
@@ -448,6 +460,7 @@ def compare_scale(frame: pd.DataFrame, code: str, by: str = "group", groups=None
         )
         means = {k: float(np.mean(v)) for k, v in samples.items()}
         result["higher"] = max(means, key=means.get)
+        _interval(result, effects.epsilon_squared, effects.level_counts(samples.values()))
     result["verdict"] = "difference" if result["p_value"] < ALPHA else "no_difference"
     return result
 
@@ -492,17 +505,30 @@ def compare_categories(frame: pd.DataFrame, code: str, by: str = "group", groups
     else:
         result.update(statistic=float(chi2), p_value=float(p), p_method="asymptotic")
     result.update(effect_size=v, effect_word=_size_word(v, (0.1, 0.3, 0.5)))
+    result["effect_corrected"] = effects.cramers_v_corrected(observed)
+    _interval(result, effects.cramers_v, observed)
     result["verdict"] = "difference" if result["p_value"] < ALPHA else "no_difference"
     return result
+
+
+def compare_ordinal(frame: pd.DataFrame, code: str, by: str = "group", groups=None) -> dict:
+    """:func:`compare_scale` on the option ranks of a question with ordered options."""
+    ranked = frame.assign(**{code: ordinal.scores(frame, _question(code))})
+    return {**compare_scale(ranked, code, by, groups), "ordinal": True}
+
+
+def _question(code: str):
+    return next(q for qn in QUESTIONNAIRES.values() for q in qn.questions if q.code == code)
 
 
 def compare_all(
     frame: pd.DataFrame, by: str = "group", groups=None, correction: str = HOLM
 ) -> list[dict]:
-    """Every scale and single-choice question compared across ``by`` (in ``groups`` order),
-    the p-values adjusted together (``correction``: holm, bh or none) and the verdicts read
-    from the adjusted p."""
-    results = []
+    """Every scale and single-choice question compared across ``by`` (in ``groups`` order):
+    a question with ordered options by a rank test and, beside it, chi-square/Fisher; the
+    p-values adjusted together (``correction``: holm, bh or none), the verdicts read from the
+    adjusted p, and Dunn's pairs (Holm) after a Kruskal-Wallis test that found a difference."""
+    results, parts = [], {}
     for qn in QUESTIONNAIRES.values():
         part = frame[frame["questionnaire"] == qn.number]
         for question in qn.questions:
@@ -510,9 +536,20 @@ def compare_all(
                 continue
             if question.kind == SCALE:
                 results.append(compare_scale(part, question.code, by, groups))
+                parts[question.code] = part
             elif question.kind == SINGLE:
+                if question.ordered:
+                    results.append(compare_ordinal(part, question.code, by, groups))
+                    parts[question.code] = part.assign(
+                        **{question.code: ordinal.scores(part, question)}
+                    )
                 results.append(compare_categories(part, question.code, by, groups))
-    return correct(results, correction)
+    results = correct(results, correction)
+    for result in results:
+        if result["test"] == "kruskal-wallis" and result["verdict"] == "difference":
+            samples = _samples(parts[result["question"]], result["question"], by, groups)
+            result["pairs"] = dunn.dunn(samples)
+    return results
 
 
 # --- gameplay beside the answers (surveys/play_figures.py gives the figures) ----------------

@@ -16,13 +16,13 @@ NEUTRAL = "#c8c8c8"
 BAR = "#8a1c1c"
 
 
-def _svg(height: int, title: str, body: list[str]) -> str:
+def _svg(height: int, title: str, body: list[str], width: int = WIDTH) -> str:
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
-        f'width="{WIDTH}" height="{height}" role="img" aria-label="{escape(title)}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" role="img" aria-label="{escape(title)}" '
         f'font-family="{FONT}" font-size="13">'
         f"<title>{escape(title)}</title>"
-        f'<rect width="{WIDTH}" height="{height}" fill="#fff"/>' + "".join(body) + "</svg>"
+        f'<rect width="{width}" height="{height}" fill="#fff"/>' + "".join(body) + "</svg>"
     )
 
 
@@ -39,61 +39,117 @@ def shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+LIKERT_WIDTH = 400  # narrow on purpose: a phone shows it at about 0.9×, text stays ≥ 11 px
+
+
+def text_width(text: str, size: float = 13) -> float:
+    """About how wide ``text`` is at ``size`` px (CJK characters are square, Latin ~0.58 em)."""
+    return sum(size if ord(ch) > 0x2E80 else size * 0.58 for ch in text)
+
+
+def wrap(text: str, width: float, size: float = 13) -> list[str]:
+    """``text`` in lines no wider than ``width`` (at spaces, or anywhere in CJK text)."""
+    lines, line = [], ""
+    for token in (t for t in text.replace(" ", " \0").split("\0") if t):
+        pieces = [token] if text_width(token, size) <= width else list(token)
+        for piece in pieces:
+            if line and text_width(line + piece, size) > width:
+                lines.append(line.rstrip())
+                line = piece.lstrip()
+            else:
+                line += piece
+    return [*lines, line.rstrip()] if line.strip() else lines
+
+
 def diverging_bars(
     title: str, option_labels: list[str], rows: list[tuple[str, list[int]]], note: str = ""
 ) -> str:
-    """Diverging stacked bars for a scale: options from most negative to most positive.
+    """A diverging stacked bar chart of an ordered question, as R's ``likert`` draws it.
 
-    Each row (a group, or a gender) is 100 % of those who answered; negative options extend
-    left of the centre line, positive ones right, a middle option is split across it.
+    Options run from most negative to most positive. Each row (a group, or a gender) is 100 %
+    of those who answered: options below the middle extend left of the centre line, those
+    above it right, a middle option is split across it. The low total is printed at the left
+    end, the high total at the right end, the neutral share on the centre; the axis is in
+    percent (100 · 50 · 0 · 50 · 100). Group names stand above their bars, so the chart is
+    narrow enough to read on a phone.
     """
     k = len(option_labels)
     colours = _colours(k)
-    label_w, top, row_h = 190, 64, 34
-    plot_w = WIDTH - label_w - 60
-    centre = label_w + plot_w / 2
-    height = top + row_h * max(len(rows), 1) + 40
-    body = [f'<text x="12" y="22" font-size="15" font-weight="700">{escape(title)}</text>']
-    x = 12
-    for label, colour in zip(option_labels, colours, strict=True):  # the legend
-        body.append(f'<rect x="{x}" y="34" width="12" height="12" fill="{colour}"/>')
-        body.append(f'<text x="{x + 16}" y="45">{escape(label)}</text>')
-        x += 26 + 7.5 * len(label) + (6 * sum(1 for ch in label if ord(ch) > 0x2E80))
+    width, pad, ends = LIKERT_WIDTH, 12, 40
+    left, right = pad + ends, width - pad - ends
+    half = (right - left) / 2
+    centre = left + half
+    body, y = [], 8
+    for line in wrap(title, width - 2 * pad, 15):
+        y += 19
+        body.append(
+            f'<text x="{pad}" y="{y}" font-size="15" font-weight="700">{escape(line)}</text>'
+        )
+    x, y = pad, y + 10
+    for label, colour in zip(option_labels, colours, strict=True):  # the legend, wrapped
+        step = 22 + text_width(label)
+        if x > pad and x + step > width - pad:
+            x, y = pad, y + 20
+        body.append(f'<rect x="{x}" y="{y}" width="12" height="12" fill="{colour}"/>')
+        body.append(f'<text x="{x + 16}" y="{y + 11}">{escape(label)}</text>')
+        x += step + 10
+    top = y + 26
+    row_h = 48
+    bottom = top + row_h * max(len(rows), 1)
+    for tick in (-100, -50, 0, 50, 100):  # grid lines and the percent axis
+        tx = centre + tick / 100 * half
+        body.append(
+            f'<line x1="{tx:.1f}" y1="{top}" x2="{tx:.1f}" y2="{bottom}" '
+            f'stroke="{"#333" if tick == 0 else "#ddd"}"/>'
+        )
+        body.append(
+            f'<text x="{tx:.1f}" y="{bottom + 16}" text-anchor="middle" fill="#444">'
+            f"{abs(tick)}%</text>"
+        )
+    middle = k // 2 if k % 2 else None
     for i, (name, counts) in enumerate(rows):
         y = top + i * row_h
         total = sum(counts)
         body.append(
-            f'<text x="{label_w - 8}" y="{y + 20}" text-anchor="end"><title>{escape(name)}</title>'
-            f"{escape(shorten(name, 18))} (n={total})</text>"
+            f'<text x="{pad}" y="{y + 15}"><title>{escape(name)}</title>'
+            f"{escape(shorten(name, 40))} (n={total})</text>"
         )
         if not total:
             continue
         shares = [c / total for c in counts]
-        middle = k // 2 if k % 2 else None
-        left = sum(shares[: k // 2]) + (shares[middle] / 2 if middle is not None else 0)
-        pos = centre - left * plot_w / 2 * 1.0
+        low = sum(counts[: k // 2])
+        high = sum(counts[k - k // 2 :])
+        offset = sum(shares[: k // 2]) + (shares[middle] / 2 if middle is not None else 0)
+        pos = centre - offset * half
+        bar_y = y + 21
         for j, share in enumerate(shares):
-            w = share * plot_w / 2
+            w = share * half
             if w <= 0:
                 continue
             body.append(
-                f'<rect x="{pos:.1f}" y="{y + 4}" width="{w:.1f}" height="{row_h - 10}" '
+                f'<rect x="{pos:.1f}" y="{bar_y}" width="{w:.1f}" height="20" '
                 f'fill="{colours[j]}"><title>{escape(option_labels[j])}: {counts[j]} '
                 f"({percent(100 * counts[j] / total)}%)</title></rect>"
             )
-            if w > 26:
-                body.append(
-                    f'<text x="{pos + w / 2:.1f}" y="{y + 22}" text-anchor="middle" '
-                    f'font-size="11">{percent(100 * counts[j] / total)}%</text>'
-                )
             pos += w
-    body.append(
-        f'<line x1="{centre}" y1="{top - 4}" x2="{centre}" '
-        f'y2="{top + row_h * max(len(rows), 1)}" stroke="#333"/>'
-    )
-    if note:
-        body.append(f'<text x="12" y="{height - 12}" fill="#555">{escape(note)}</text>')
-    return _svg(height, title, body)
+        body.append(
+            f'<text x="{left - 5}" y="{bar_y + 15}" text-anchor="end" font-weight="700" '
+            f'data-total="low">{percent(100 * low / total)}%</text>'
+        )
+        body.append(
+            f'<text x="{right + 5}" y="{bar_y + 15}" font-weight="700" '
+            f'data-total="high">{percent(100 * high / total)}%</text>'
+        )
+        if middle is not None and counts[middle]:
+            body.append(
+                f'<text x="{centre:.1f}" y="{bar_y + 15}" text-anchor="middle" '
+                f'data-total="neutral">{percent(100 * counts[middle] / total)}%</text>'
+            )
+    height = bottom + 26
+    for line in wrap(note, width - 2 * pad) if note else []:
+        height += 17
+        body.append(f'<text x="{pad}" y="{height - 4}" fill="#555">{escape(line)}</text>')
+    return _svg(height + 6, title, body, width)
 
 
 def bars(title: str, items: list[tuple[str, int, float]], note: str = "") -> str:

@@ -11,6 +11,10 @@ Answer kinds and how each is stored in ``Response.answers``:
 - ``multi``   a list of option codes; the text of "other" under ``<code>_other``
 - ``values``  a list of the texts written or picked (deck names are picked as written)
 - ``text``    free text; ``comment_for`` names the question it is listed under
+
+A ``single`` question whose options are ordered (A, B, C, E) says so with ``ordered=True``;
+each option's ``score`` (1 = lowest) is its rank, read by the ordinal statistics
+(surveys/ordinal.py) and the diverging charts. Scales are ordered by their scores too.
 """
 
 from dataclasses import dataclass, field
@@ -38,6 +42,7 @@ class Question:
     comment_for: str | None = None
     other: bool = False
     hint: str = ""
+    ordered: bool = False  # a single question whose options have a rank (score, 1 = lowest)
 
     @property
     def codes(self) -> list[str]:
@@ -52,6 +57,16 @@ class Question:
         if any(o.label != o.code for o in self.options[1:-1]):
             return None
         return self.options[0].label, self.options[-1].label
+
+    @property
+    def ordinal(self) -> bool:
+        """Answers with a rank: scales, and single questions with ordered options."""
+        return self.kind == SCALE or (self.kind == SINGLE and self.ordered)
+
+    @property
+    def ranked_options(self) -> list[Option]:
+        """The options from the lowest rank to the highest (an ordinal question's)."""
+        return sorted(self.options, key=lambda o: o.score)
 
     def option(self, code: str) -> Option | None:
         return next((option for option in self.options if option.code == code), None)
@@ -69,9 +84,9 @@ class Questionnaire:
 
 
 VISIBILITY = (
-    Option("bad", pgettext_lazy("visibility", "Bad")),
-    Option("normal", pgettext_lazy("visibility", "Normal")),
-    Option("good", pgettext_lazy("visibility", "Good")),
+    Option("bad", pgettext_lazy("visibility", "Bad"), 1),
+    Option("normal", pgettext_lazy("visibility", "Normal"), 2),
+    Option("good", pgettext_lazy("visibility", "Good"), 3),
 )
 
 Q1 = Questionnaire(
@@ -84,10 +99,11 @@ Q1 = Questionnaire(
             SINGLE,
             _("Were you satisfied?"),
             (
-                Option("satisfied", _("Satisfied")),
-                Option("neither", _("Neither")),
-                Option("dissatisfied", _("Dissatisfied")),
+                Option("satisfied", _("Satisfied"), 3),
+                Option("neither", _("Neither"), 2),
+                Option("dissatisfied", _("Dissatisfied"), 1),
             ),
+            ordered=True,
         ),
         Question("A_reason", TEXT, _("Please tell us the reason."), comment_for="A"),
         Question(
@@ -95,12 +111,14 @@ Q1 = Questionnaire(
             SINGLE,
             _("How was the visibility of the characters on the front of the torifuda?"),
             VISIBILITY,
+            ordered=True,
         ),
         Question(
             "C",
             SINGLE,
             _("How was the visibility of the characters on the back of the torifuda?"),
             VISIBILITY,
+            ordered=True,
         ),
         Question(
             "D",
@@ -108,7 +126,9 @@ Q1 = Questionnaire(
             _("How much did you enjoy the game?"),
             tuple(Option(str(p), f"{p}%", p) for p in (100, 80, 60, 40, 20, 0)),
         ),
-        Question("E", SINGLE, _("How was the visibility of the picture?"), VISIBILITY),
+        Question(
+            "E", SINGLE, _("How was the visibility of the picture?"), VISIBILITY, ordered=True
+        ),
         Question(
             "F",
             VALUES,

@@ -7,6 +7,7 @@ import pandas as pd
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from surveys import effects
 from surveys.csv_io import table_option_label
 from surveys.questionnaires import QUESTIONNAIRES, question
 from surveys.text import percent
@@ -22,6 +23,7 @@ CORRECTION_NAMES = {
     "holm": gettext_lazy("Holm"),
     "bh": gettext_lazy("Benjamini-Hochberg"),
 }
+EFFECT_SYMBOLS = {"rank-biserial r": "r", "epsilon²": "ε²", "Cramér's V": "V"}
 EFFECT_WORDS = {
     "negligible": gettext_lazy("negligible"),
     "small": gettext_lazy("small"),
@@ -136,14 +138,65 @@ def plain_line(result: dict, labels: dict | None = None) -> str:
     ) % {"p": p}
 
 
+def effect_text(result: dict) -> str:
+    """ "r = 0.41 [0.12, 0.63]": the effect size and its 95 % bootstrap interval."""
+    symbol = EFFECT_SYMBOLS.get(result["effect_name"], result["effect_name"])
+    if not _ok(result.get("effect_size")):
+        return "—"
+    text = f"{symbol} = {result['effect_size']:.2f}"
+    if _ok(result.get("effect_low")):
+        text += f" [{result['effect_low']:.2f}, {result['effect_high']:.2f}]"
+    return text
+
+
+def effect_note(result: dict) -> str:
+    """What goes with the effect size: the bias-corrected V, or why no interval is given."""
+    notes = []
+    if _ok(result.get("effect_corrected")):
+        notes.append(_("bias-corrected V = %(v).2f") % {"v": result["effect_corrected"]})
+    if result.get("effect_ci") == "too_few":
+        notes.append(
+            _("no interval: fewer than %(n)d answers in a group") % {"n": effects.MIN_PER_GROUP}
+        )
+    return "; ".join(notes)
+
+
+def test_name(result: dict) -> str:
+    name = str(TEST_NAMES.get(result["test"], result["test"]))
+    return _("%(test)s on the option ranks") % {"test": name} if result.get("ordinal") else name
+
+
+def pair_rows(result: dict, labels: dict) -> list[dict]:
+    """Dunn's pairs for a page or a text: the groups' names, z, p, Holm-adjusted p, a line."""
+    rows = []
+    for pair in result.get("pairs", []):
+        first = labels.get(pair["first"], pair["first"])
+        second = labels.get(pair["second"], pair["second"])
+        higher = labels.get(pair["higher"], pair["higher"])
+        if pair["verdict"] == "difference":
+            line = _("%(name)s ranked higher (Holm-adjusted %(p)s).") % {
+                "name": higher,
+                "p": _fmt_p(pair["p_adjusted"]),
+            }
+        else:
+            line = _("No clear difference (Holm-adjusted %(p)s).") % {
+                "p": _fmt_p(pair["p_adjusted"])
+            }
+        rows.append({**pair, "first_label": first, "second_label": second,
+                     "z_text": f"{pair['z']:.3f}", "p_text": _fmt_p(pair["p_value"]),
+                     "p_adjusted_text": _fmt_p(pair["p_adjusted"]), "plain": line})  # fmt: skip
+    return rows
+
+
 def comparison_rows(results: list[dict], labels: dict | None = None) -> list[dict]:
     rows = []
+    labels = labels or {}
     for result in results:
         rows.append(
             {
                 **result,
                 "question_text": str(question(result["question"]).text),
-                "test_name": str(TEST_NAMES.get(result["test"], result["test"])),
+                "test_name": test_name(result),
                 "plain": plain_line(result, labels),
                 "statistic_text": _num(result["statistic"], 3),
                 "p_text": _fmt_p(result["p_value"]) if _ok(result["p_value"]) else "—",
@@ -153,7 +206,9 @@ def comparison_rows(results: list[dict], labels: dict | None = None) -> list[dic
                 "p_se_text": _num(result["p_se"], 4)
                 if _ok(result.get("p_se")) and result["p_se"] > 0
                 else "",
-                "effect_text": _num(result["effect_size"], 2),
+                "effect_text": effect_text(result),
+                "effect_note": effect_note(result),
+                "pair_rows": pair_rows(result, labels),
             }
         )
     return rows

@@ -7,7 +7,7 @@ from django.utils.translation import get_language, gettext_lazy, pgettext_lazy
 from django.utils.translation import gettext as _
 
 from games import debrief, reports
-from surveys import charts, gameplay, play_figures
+from surveys import charts, gameplay, ordinal, play_figures
 from surveys.aliases import value_catalogue
 from surveys.analysis import (
     MIN_FOR_CORRELATION,
@@ -27,10 +27,13 @@ from surveys.questionnaires import (
     MULTI,
     QUESTIONNAIRES,
     SCALE,
+    SINGLE,
     VALUES,
+    all_questions,
     question,
 )
 from surveys.reporting import comparison_rows, shows_no_response, table_sections
+from surveys.text import percent
 
 CHARTED = {SCALE, MULTI, VALUES}
 COMPARED_GENDERS = ["man", "woman"]  # the order of the rows, U and r; a withheld gender is left out
@@ -117,6 +120,22 @@ class GroupReport:
             return comparison_rows(results)
         return []
 
+    def ordinal_summary(self) -> list[dict]:
+        """Median, IQR (in option labels) and top box of the ordered questions, per group."""
+        questions = [q for q in all_questions() if q.kind == SINGLE and q.ordered]
+        if self.by_gender:
+            labels = {o.code: str(o.label) for o in GENDERS}
+            rows = ordinal.summaries(self.own, questions, by="gender", groups=GENDER_CODES)
+            for row in rows:
+                row["group"] = f"{self.group.name} · {labels.get(row['group'], row['group'])}"
+        else:
+            names = [g.name for g in self.groups]
+            rows = ordinal.summaries(self.frame, questions, by="group", groups=names)
+        for row in rows:
+            row["question_text"] = str(question(row["question"]).text)
+            row["top_box_text"] = percent(row["top_box_pct"]) if row["n"] else ""
+        return [r for r in rows if r["n"] or r["group"] == self.group.name]
+
     def gameplay(self) -> dict:
         return gameplay_section(self.group, self.values, self.aliases, lang())
 
@@ -126,14 +145,14 @@ class GroupReport:
             q.code
             for number in sorted(answered)
             for q in QUESTIONNAIRES[number].questions
-            if q.kind in CHARTED
+            if q.kind in CHARTED or q.ordinal
         ]
 
     def chart(self, code: str) -> str:
         q = question(code)
         number = 2 if code.endswith("2") else 1
-        if q.kind == SCALE:
-            ordered = sorted(q.options, key=lambda o: o.score)
+        if q.ordinal:  # scales and ordered options: a diverging (Likert) chart
+            ordered = q.ranked_options
             labels = [str(o.label) for o in ordered]
             rows = []
             for name, part in self._chart_parts():

@@ -108,7 +108,7 @@ def test_text_tables_list_comments_under_their_answer(imported):
 def test_stats_against_the_statistics_module(imported):
     rows = csv_rows(run("survey_stats", "--group", "Camp", "--format", "csv"))
     assert list(rows[0]) == ["question", "group", "n", "mean", "sd", "median", "ci_low",
-                             "ci_high"]  # fmt: skip
+                             "ci_high", "q1", "q3", "top_box_pct"]  # fmt: skip
     by_q = {r["question"]: r for r in rows}
     d = [100, 80, 60, 100, 0]
     assert int(by_q["D"]["n"]) == 5

@@ -116,7 +116,10 @@ def test_charts_are_svg_and_downloadable(admin_client, group):
     assert svg.startswith("<svg") and "How much did you enjoy the game?" in svg
     download = admin_client.get(f"/en/survey/research/group/{group.pk}/chart/E2.svg?download=1")
     assert "attachment" in download["Content-Disposition"]
-    assert admin_client.get(f"/en/survey/research/group/{group.pk}/chart/A.svg").status_code == 404
+    # A has ordered options: a diverging (Likert) chart; G is free text: no chart.
+    ordered = admin_client.get(f"/en/survey/research/group/{group.pk}/chart/A.svg")
+    assert 'data-total="high"' in ordered.content.decode()
+    assert admin_client.get(f"/en/survey/research/group/{group.pk}/chart/G.svg").status_code == 404
 
 
 def test_admin_export_actions_stream_safe_csv(admin_client, group):

@@ -6,16 +6,22 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext
 
+from surveys import ordinal
 from surveys.analysis import compare_all, scale_stats
 from surveys.correction import HOLM, METHODS
 from surveys.csv_io import Number, csv_lines
 from surveys.frames import groups_frame
 from surveys.management.commands._common import get_group
-from surveys.reporting import comparison_rows
+from surveys.questionnaires import SINGLE, all_questions
+from surveys.reporting import comparison_rows, pair_rows
 
 STATS_HEADER = ["question", "group", "n", "mean", "sd", "median", "ci_low", "ci_high"]
+# Questions with ordered options (A, B, C, E): median, quartiles as ranks (1 = lowest option)
+# and the top-box share; their mean, SD and t interval stay empty.
+ORDINAL_HEADER = ["q1", "q3", "top_box_pct"]
 COMPARE_HEADER = ["test", "statistic", "p_value", "p_method", "p_se", "p_adjusted", "correction",
-                  "effect_size", "effect_name", "reference", "higher"]  # fmt: skip
+                  "effect_size", "effect_name", "reference", "higher", "effect_low",
+                  "effect_high", "effect_ci", "effect_corrected", "versus"]  # fmt: skip
 # Men and women compared, in this order (rows, U and r alike); a withheld gender is left out.
 GENDER_ORDER = ["man", "woman"]
 
@@ -64,6 +70,8 @@ class Command(BaseCommand):
             frame = frame[(frame["group"] == groups[0].name)]
             frame = frame[frame["gender"].isin(GENDER_ORDER)]
         descriptives = scale_stats(frame, by=by, groups=order)
+        ordered = [q for q in all_questions() if q.kind == SINGLE and q.ordered]
+        ranked = ordinal.summaries(frame[frame["questionnaire"] == 1], ordered, by, order)
         results = compare_all(frame, by=by, groups=order, correction=correction)
         results = results if (compare or by_gender) else []
         with translation.override(lang):
@@ -76,28 +84,52 @@ class Command(BaseCommand):
                     % {"group": groups[0].name}
                 )
             if format == "csv":
-                self._csv(descriptives, results, frame, by)
+                self._csv(descriptives, ranked, results)
             else:
-                self._text(descriptives, results)
+                self._text(descriptives, ranked, results)
 
-    def _csv(self, descriptives: pd.DataFrame, results: list[dict], frame, by) -> None:
-        header = STATS_HEADER + (COMPARE_HEADER if results else [])
+    def _csv(self, descriptives: pd.DataFrame, ranked: list[dict], results: list[dict]) -> None:
+        header = STATS_HEADER + ORDINAL_HEADER + (COMPARE_HEADER if results else [])
         tests = {r["question"]: r for r in results}
         rows = []
         for _index, row in descriptives.iterrows():
-            cells = [_cell(row[c]) for c in STATS_HEADER]
+            cells = [_cell(row[c]) for c in STATS_HEADER] + [""] * len(ORDINAL_HEADER)
             if results:
                 cells += self._test_cells(tests.get(row["question"]))
             rows.append(cells)
+        summaries = {(r["question"], r["group"]): r for r in ranked}
+        for row in ranked:  # without a comparison, each ordered question's descriptives alone
+            if not results and row["n"]:
+                rows.append(self._ordinal_cells(row["question"], row["group"], summaries))
+        scales = set(descriptives["question"])
         for result in results:
-            if result["question"] in set(descriptives["question"]):
-                continue
-            for name, n in result["n"].items():
-                rows.append(
-                    [result["question"], name, n, "", "", "", "", ""] + self._test_cells(result)
-                )
+            if result["question"] not in scales:
+                for name in result["n"]:
+                    rows.append(
+                        self._ordinal_cells(result["question"], name, summaries, result["n"])
+                        + self._test_cells(result)
+                    )
+            for pair in result["pairs"]:
+                cells = [result["question"], pair["first"]] + [""] * 9
+                rows.append(cells + self._pair_cells(pair))
         for line in csv_lines(header, rows):
             self.stdout.write(line, ending="")
+
+    @staticmethod
+    def _ordinal_cells(code, name, summaries, sizes=None) -> list:
+        summary = summaries.get((code, name))
+        if summary is None:
+            return [code, name, (sizes or {}).get(name, "")] + [""] * 8
+        return [code, name, summary["n"], "", "", _cell(summary["median"]), "", "",
+                _cell(summary["q1"]), _cell(summary["q3"]),
+                _cell(summary["top_box_pct"])]  # fmt: skip
+
+    @staticmethod
+    def _pair_cells(pair) -> list:
+        """Dunn's test of one pair: z, p, Holm-adjusted p across the pairs, who ranks higher."""
+        return ["dunn", _cell(pair["z"]), _cell(pair["p_value"]), "asymptotic", "",
+                _cell(pair["p_adjusted"]), pair["correction"], "", "", pair["first"],
+                pair["higher"], "", "", "", "", pair["second"]]  # fmt: skip
 
     @staticmethod
     def _test_cells(result) -> list[str]:
@@ -115,9 +147,14 @@ class Command(BaseCommand):
             result["effect_name"],
             result["reference"],
             result["higher"],
+            _cell(result["effect_low"]),
+            _cell(result["effect_high"]),
+            result["effect_ci"],
+            _cell(result["effect_corrected"]),
+            "",
         ]
 
-    def _text(self, descriptives: pd.DataFrame, results: list[dict]) -> None:
+    def _text(self, descriptives: pd.DataFrame, ranked: list[dict], results: list[dict]) -> None:
         self.stdout.write(
             "question  group                     n    mean     sd  median   95% CI (t)"
         )
@@ -130,11 +167,32 @@ class Command(BaseCommand):
                 f"{row['question']:<9} {str(row['group'])[:24]:<24} {row['n']:>3} {mean} {sd}"
                 f" {median}   {ci}"
             )
-        for row in comparison_rows(results):
+        if any(row["n"] for row in ranked):
             self.stdout.write("")
             self.stdout.write(
+                "question  group                     n  median               IQR"
+                "                          top box"
+            )
+        for row in ranked:
+            if row["n"]:
+                iqr = f"{row['q1_label']} – {row['q3_label']}"
+                self.stdout.write(
+                    f"{row['question']:<9} {str(row['group'])[:24]:<24} {row['n']:>3}  "
+                    f"{row['median_label'][:20]:<20} {iqr[:28]:<28} "
+                    f"{row['top_box_pct']:5.1f}% ({', '.join(row['top_box'])})"
+                )
+        for row in comparison_rows(results):
+            self.stdout.write("")
+            note = f"; {row['effect_note']}" if row["effect_note"] else ""
+            self.stdout.write(
                 f"{row['question']}: {row['test_name']} = {row['statistic_text']}, "
-                f"{row['p_text']}, {row['effect_name']} = {row['effect_text']} "
+                f"{row['p_text']} ({row['correction']}: {row['p_adjusted_text']}), "
+                f"{row['effect_text']}{note} "
                 f"(n: {', '.join(f'{k} {v}' for k, v in row['n'].items())})"
             )
             self.stdout.write(f"  {row['plain']}")
+            for pair in pair_rows(row, {}):
+                self.stdout.write(
+                    f"  Dunn {pair['first']} – {pair['second']}: z = {pair['z_text']}, "
+                    f"{pair['p_text']}. {pair['plain']}"
+                )
