@@ -191,15 +191,24 @@ def _queue(event: Event) -> None:
 # --- the events -----------------------------------------------------------------------------
 
 
+def _active_count(room: Room) -> int:
+    return Seat.objects.filter(room=room, status=rules.ACTIVE).count()
+
+
 def player_joined(room: Room, seat: Seat) -> Event:
-    return emit(room, "player_joined", {"player": selectors.player(seat)})
+    data = {"player": selectors.player(seat), "players_total": _active_count(room)}
+    return emit(room, "player_joined", data)
 
 
 def player_left(room: Room, seat: Seat, *, kicked: bool) -> Event:
     return emit(
         room,
         "player_left",
-        {"seat": seat.pk, "reason": rules.KICKED if kicked else rules.REMOVED},
+        {
+            "seat": seat.pk,
+            "reason": rules.KICKED if kicked else rules.REMOVED,
+            "players_total": _active_count(room),
+        },
         close_seat=seat.pk,
         close_code=CLOSE_KICKED if kicked else CLOSE_REMOVED,
     )
@@ -290,10 +299,15 @@ def finished(room: Room) -> Event:
     """The final ranking for everyone; each seat's own review, and the room's debrief for the
     screens (games/review.py), as personal parts."""
     langs = selectors.langs_of(room)
-    personal = {f"seat:{seat}": {"review": r} for seat, r in review.reviews(room, langs).items()}
+    ranking = selectors.final_ranking(room)
+    personal = {
+        f"seat:{seat}": {"review": r, "standing": selectors.standing_of(ranking, seat)}
+        for seat, r in review.reviews(room, langs).items()
+    }
     personal["screen"] = {"debrief": review.room_debrief(room, langs)}
     data = {
-        "ranking": selectors.final_ranking(room),
+        "ranking": ranking[: selectors.list_max()],  # a hall's top; each seat has its own row
+        "ranked_total": len(ranking),
         "team_ranking": selectors.team_final_ranking(room),
     }
     return emit(room, "finished", data, personal=personal)
@@ -302,12 +316,17 @@ def finished(room: Room) -> Event:
 def teams_changed(room: Room) -> Event:
     """The room's teams and who is in which (the host changed their number, or the start
     dealt the players out)."""
-    seats = Seat.objects.filter(room=room, status=rules.ACTIVE).values_list("pk", "team_id")
-    return emit(
-        room,
-        "teams",
-        {"teams": selectors.teams(room), "players": [{"id": s, "team": t} for s, t in seats]},
-    )
+    seats = [
+        {"id": s, "team": t}
+        for s, t in Seat.objects.filter(room=room, status=rules.ACTIVE).values_list("pk", "team_id")
+    ]
+    data = {"teams": selectors.teams(room)}
+    if len(seats) <= selectors.list_max():
+        return emit(room, "teams", {**data, "players": seats})
+    # A hall: each seat is told its own team, the host and the screens the first of them.
+    personal = {f"seat:{s['id']}": {"players": [s]} for s in seats}
+    personal["host"] = personal["screen"] = {"players": seats[: selectors.list_max()]}
+    return emit(room, "teams", data, personal=personal)
 
 
 def team_picked(room: Room, seat: Seat) -> Event:

@@ -67,7 +67,7 @@ REVEAL_DELAY_RANGE = (0, 30)
 SET_BONUS_POINTS = 3
 PENALTY_POINTS = 1
 KICK_MINUTES = 10
-MAX_SEATS = 500
+MAX_SEATS = 2000  # a hall: its messages list at most HALL_LIST_MAX players
 # Team play: 2–8 teams (0 = off), dealt out at the start or picked by the players in the lobby;
 # after each card, optionally a few seconds of team talk.
 MAX_TEAMS = 8

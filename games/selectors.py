@@ -9,6 +9,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
+from django.conf import settings as django_settings
 from django.db.models import Q, Sum
 from django.utils import timezone
 
@@ -128,6 +129,27 @@ def player(seat: Seat) -> dict:
     }
 
 
+def list_max() -> int:
+    """How many players a message lists at most (a hall's lists are its top, docs/protocol.md
+    "Halls"); read at each call so a test or a deployment can change it."""
+    return django_settings.HALL_LIST_MAX
+
+
+def listed_players(room: Room, *also: int | None) -> tuple[list[dict], int]:
+    """The room's active players as the snapshot lists them, and how many there are: all of
+    them up to ``list_max()``, else the leaders (score, cards, then who joined first) and the
+    seats in ``also`` (the tab's own, the reader), in joining order."""
+    active = Seat.objects.filter(room=room, status=rules.ACTIVE)
+    total = active.count()
+    if total <= list_max():
+        return [player(s) for s in active], total
+    leaders = set(
+        active.order_by("-score", "-cards", "pk").values_list("pk", flat=True)[: list_max()]
+    )
+    shown = active.filter(Q(pk__in=leaders) | Q(pk__in=[s for s in also if s]))
+    return [player(s) for s in shown], total
+
+
 def remaining_ms(deadline, now) -> int | None:
     return None if deadline is None else max(0, int((deadline - now).total_seconds() * 1000))
 
@@ -217,6 +239,11 @@ def final_ranking(room: Room) -> list[dict]:
     ]
 
 
+def standing_of(ranking: list[dict], seat_id: int) -> dict | None:
+    """A seat's own row of the final ranking (its place, also below a hall's top)."""
+    return next((row for row in ranking if row["id"] == seat_id), None)
+
+
 # --- teams -----------------------------------------------------------------------------
 
 
@@ -275,10 +302,13 @@ def team_final_ranking(room: Room) -> list[dict] | None:
     )
     totals = team_totals(room)
     by_id = {t.pk: t for t in team_rows}
+    # A hall's teams list their best members only (as many as fit in HALL_LIST_MAX in all).
+    shown = len(seats) if len(seats) <= list_max() else max(3, list_max() // len(team_rows))
     return [
         {
             **team_entry(by_id[t.team], totals),
             "rank": t.rank,
+            "members_total": len(t.members),
             "members": [
                 {
                     "id": m.seat,
@@ -287,7 +317,7 @@ def team_final_ranking(room: Room) -> list[dict] | None:
                     "cards": m.cards,
                     "rank": m.rank,
                 }  # fmt: skip
-                for m in t.members
+                for m in t.members[:shown]
             ],
         }
         for t in ranked
@@ -323,16 +353,22 @@ def snapshot(*, code: str, actor: Actor) -> dict:
             "talk_in_ms": None,
         },
         "you": {"role": actor.role, "seat": None, "locked": False},
-        "players": [player(s) for s in Seat.objects.filter(room=room, status=rules.ACTIVE)],
+        "players": None,
+        "players_total": 0,
         "teams": teams(room),
         "team_ranking": None,
         "board": [card_front(c, langs) for c in board],
         "turn": None,
         "result": None,
         "ranking": None,
+        "ranked_total": None,
+        "standing": None,
         "review": None,
         "debrief": None,
     }
+    data["players"], data["players_total"] = listed_players(
+        room, actor.seat_id, room.reader_seat_id
+    )
     if actor.seat_id:
         seat = Seat.objects.filter(pk=actor.seat_id).first()
         data["you"]["seat"] = player(seat) if seat else None
@@ -359,8 +395,12 @@ def snapshot(*, code: str, actor: Actor) -> dict:
         talk = remaining_ms(room.talk_until, now)
         data["room"]["talk_in_ms"] = talk or None  # over: no countdown
     if room.state == rules.FINISHED:
-        data["ranking"] = final_ranking(room)
+        ranking = final_ranking(room)
+        data["ranking"] = ranking[: list_max()]
+        data["ranked_total"] = len(ranking)
         data["team_ranking"] = team_final_ranking(room)
+        if actor.seat_id:
+            data["standing"] = standing_of(ranking, actor.seat_id)
         # As the finished event gave them: a seat's own review, the screens' debrief.
         if actor.role == rules.PLAYER and actor.seat_id:
             data["review"] = review.seat_review(room, actor.seat_id, langs)

@@ -223,6 +223,9 @@ ADDRESS_MESSAGE_BURST = int(os.environ.get("ADDRESS_MESSAGE_BURST", "3000"))
 HELLO_TIMEOUT = float(os.environ.get("HELLO_TIMEOUT", "10"))
 # Seconds between latency probes to each player's tab (fair races, games/fairness.py); 0: none.
 LATENCY_PROBE_SECONDS = float(os.environ.get("LATENCY_PROBE_SECONDS", "3"))
+# A hall: no message lists more players than this (the final ranking, a team's members, the
+# snapshot's players, the teams event); each tab also gets its own row (docs/protocol.md).
+HALL_LIST_MAX = int(os.environ.get("HALL_LIST_MAX", "100"))
 # A limit whose cache is down lets everyone through (as the join limit does): a Redis outage
 # must not lock a class out.
 RATELIMIT_FAIL_OPEN = True

@@ -56,6 +56,7 @@ export function readingSnapshot({ role = "player", seat = 11, answer = false, ve
     },
     you: { role, seat: seat ? players.find((p) => p.id === seat) : null, locked: false },
     players,
+    players_total: players.length,
     teams: [],
     team_ranking: null,
     board: [card(3), card(1), card(2)],
@@ -70,6 +71,8 @@ export function readingSnapshot({ role = "player", seat = 11, answer = false, ve
     },
     result: null,
     ranking: null,
+    ranked_total: null,
+    standing: null,
     review: null,
     debrief: null,
   };

@@ -147,11 +147,13 @@ describe("deltas state what is", () => {
 
   it("a restored seat comes back with its score and is this tab's seat again", () => {
     const state = fromSnapshot(readingSnapshot(), "player", NOW);
-    apply(state, { type: "player_left", version: 6, seat: 11, reason: "removed" }, NOW);
+    apply(state, { type: "player_left", version: 6, seat: 11, reason: "removed", players_total: 1 }, NOW);
     assert.equal(state.you.seat, null);
+    assert.equal(state.playersTotal, 1);
     const aki = { id: 11, nickname: "Aki", score: 4, cards: 2, wrong: 1 };
-    const joined = apply(state, { type: "player_joined", version: 7, player: aki }, NOW);
+    const joined = apply(state, { type: "player_joined", version: 7, player: aki, players_total: 2 }, NOW);
     assert.equal(joined.redraw, "scores");
+    assert.equal(state.playersTotal, 2); // a hall's count, though its snapshot lists its top
     assert.deepEqual(state.you.seat, aki);
     assert.equal(state.you.seat, state.players.get(11));
   });
@@ -358,7 +360,7 @@ describe("the game's course", () => {
     const settings = { ...state.settings, wrong_take: "off" };
     assert.equal(apply(state, { type: "settings", version: 6, settings }, NOW).redraw, "all");
     assert.deepEqual(state.settings, settings);
-    apply(state, { type: "player_left", version: 7, seat: 12, reason: "kicked" }, NOW);
+    apply(state, { type: "player_left", version: 7, seat: 12, reason: "kicked", players_total: 1 }, NOW);
     assert.deepEqual([...state.players.keys()], [11]);
   });
 });

@@ -134,7 +134,7 @@ function drawPlayers(isHost) {
   // The list is drawn anew after every take: keep the focus on the menu the host was using.
   const focused = document.activeElement?.closest?.("#scores li[data-seat]")?.dataset.seat;
   drawScores(Infinity, isHost ? playerMenu : null);
-  $("player-count").textContent = String(room.players.size); // under "Players": the number
+  $("player-count").textContent = String(room.playersTotal); // under "Players": the number
   $("player-search-box").hidden = !isHost || room.players.size < 2;
   filterPlayers();
   if (focused) document.querySelector(`#scores li[data-seat="${focused}"] .menu-toggle`)?.focus();

@@ -369,7 +369,7 @@ export function sortedPlayers() {
 export function drawScores(limit = Infinity, extra = null) {
   const list = $("scores");
   const count = $("player-count");
-  if (count) count.textContent = playersText(room.players.size);
+  if (count) count.textContent = playersText(room.playersTotal);
   if (!list) return;
   const players = sortedPlayers().slice(0, limit);
   list.replaceChildren(
@@ -420,12 +420,23 @@ function drawRanking() {
         el("ul", { class: "hand" }, ...row.hand.map((card) =>
           el("li", { style: `--field: ${card.color}` }, nameNode(card.name)))))),
   );
-  const own = room.ranking.find((row) => row.id === room.seatId);
+  // A hall's ranking is its top: a seat below it gets its own row after it.
+  const own = room.standing ?? room.ranking.find((row) => row.id === room.seatId);
+  if (own && !room.ranking.some((row) => row.id === own.id)) {
+    $("ranking-list").append(
+      el("li", { class: "more", text: "…" }),
+      el("li", { class: `rank-${own.rank}`, "data-seat": own.id },
+        el("span", { class: "rank", text: own.rank }),
+        el("span", { class: "nick", text: own.nickname }),
+        el("span", { class: "pts", text: points(own.score) }),
+        el("span", { class: "cards", text: cards(own.cards) })),
+    );
+  }
   if (own) markYou($("ranking-list").querySelector(`[data-seat="${own.id}"]`));
   const placed = $("placed");
   if (placed) {
     placed.hidden = !own;
-    if (own) placed.textContent = placedText(own.rank, room.ranking.length);
+    if (own) placed.textContent = placedText(own.rank, room.rankedTotal ?? room.ranking.length);
   }
   if (config.survey_url) {
     $("survey").hidden = false;

@@ -95,7 +95,7 @@ function drawLobby(force = false) {
   const drawn = `${players.map((p) => `${p.id}:${p.nickname}`).join()}|${list.clientWidth}x${list.clientHeight}`;
   if (drawn === lobbyDrawn && !force) return;
   lobbyDrawn = drawn;
-  $("lobby-count").textContent = playersText(players.length);
+  $("lobby-count").textContent = playersText(room.playersTotal);
   if (!players.length) {
     list.replaceChildren(el("li", { class: "empty", text: t("nobody_yet") }));
     list.style.fontSize = "";
@@ -113,9 +113,9 @@ function drawLobby(force = false) {
   list.classList.remove("measuring");
   list.style.setProperty("--name-w", `${(widest + 2) / (2 * u)}em`);
   const size = fitFont(list, 1.05 * u, 2.6 * u);
-  if (fitsBox(list)) return;
-  // Not all fit even in the smallest type: the latest joiners (a student looks for the name
-  // just typed), after a count of the others.
+  if (fitsBox(list) && players.length >= room.playersTotal) return;
+  // Not all fit even in the smallest type (or a hall's snapshot listed only some): the latest
+  // joiners (a student looks for the name just typed), after a count of the others.
   const columns = getComputedStyle(list).gridTemplateColumns.split(" ").length;
   const first = list.firstElementChild.getBoundingClientRect();
   const rowGap = parseFloat(getComputedStyle(list).rowGap) || 0;
@@ -123,7 +123,7 @@ function drawLobby(force = false) {
   const roomFor = Math.max(1, columns * rows - 1);
   const latest = players.slice(-roomFor);
   list.replaceChildren(
-    el("li", { class: "more", text: more(players.length - latest.length) }),
+    el("li", { class: "more", text: more(room.playersTotal - latest.length) }),
     ...latest.map(nameItem),
   );
   list.style.fontSize = `${size}px`;
@@ -137,7 +137,7 @@ function drawSide() {
   limitNotices();
   drawScores(SIDE_ROWS);
   const list = $("scores");
-  const total = room.players.size;
+  const total = room.playersTotal;
   if (list.closest(".screen-side").offsetParent === null) return;
   if (fitsBox(list) && total <= SIDE_ROWS) return;
   const rowHeight = list.firstElementChild.getBoundingClientRect().height || 1;

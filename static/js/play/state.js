@@ -15,6 +15,7 @@ export function initial(role) {
     you: { role, seat: null, locked: false },
     seatId: null, // this tab's seat, remembered while the seat is away (removed, then restored)
     players: new Map(),
+    playersTotal: 0, // active players in the room (a hall's snapshot lists only its top)
     teams: new Map(), // team play: {id, name, color, letter, shape, score, cards}, in order
     teamRanking: null, // at the end, teams ranked with their members
     talkAt: null, // when the team talk after a card ends
@@ -23,6 +24,8 @@ export function initial(role) {
     turn: null, // {index, total, text, answer, wrong, elapsedMs, receivedAt, deadline}
     result: null,
     ranking: null,
+    rankedTotal: null, // how many the final ranking ranks (a hall's `ranking` is its top)
+    standing: null, // this seat's own row of the final ranking
     review: null, // at the end, this seat's own review (a player's tab)
     debrief: null, // at the end, the room's most-confused pairs (a screen's tab)
     nextAt: null,
@@ -95,6 +98,7 @@ function snapshotHandler(state, m, now) {
   state.you = { role: m.you.role, seat: null, locked: Boolean(m.you.locked) };
   state.seatId = m.you.seat ? m.you.seat.id : null;
   state.players = new Map(m.players.map((p) => [p.id, { ...p }]));
+  state.playersTotal = m.players_total ?? m.players.length;
   setTeams(state, m.teams ?? []);
   state.teamRanking = m.team_ranking ?? null;
   state.talkAt = m.room.talk_in_ms == null ? null : now + m.room.talk_in_ms;
@@ -102,6 +106,8 @@ function snapshotHandler(state, m, now) {
   state.turn = m.turn ? makeTurn(m.turn, now) : null;
   state.result = m.result ?? null;
   state.ranking = m.ranking ?? null;
+  state.rankedTotal = m.ranked_total ?? null;
+  state.standing = m.standing ?? null;
   state.review = m.review ?? null;
   state.debrief = m.debrief ?? null;
   return "all";
@@ -188,13 +194,14 @@ const HANDLERS = {
 
   player_joined(state, m) {
     state.players.set(m.player.id, { ...m.player });
+    state.playersTotal = m.players_total;
     return "scores";
   },
 
   // The room's teams changed (their number, or the start dealt the players out).
   teams(state, m) {
     setTeams(state, m.teams);
-    for (const { id, team } of m.players) {
+    for (const { id, team } of m.players ?? []) {
       const player = state.players.get(id);
       if (player) player.team = team;
     }
@@ -211,6 +218,7 @@ const HANDLERS = {
 
   player_left(state, m) {
     state.players.delete(m.seat);
+    state.playersTotal = m.players_total;
     return "scores";
   },
 
@@ -287,6 +295,8 @@ const HANDLERS = {
   finished(state, m) {
     state.state = "finished";
     state.ranking = m.ranking;
+    state.rankedTotal = m.ranked_total;
+    state.standing = m.standing ?? null;
     state.teamRanking = m.team_ranking ?? null;
     // Personal parts: a seat gets its own review, a screen the room's debrief.
     state.review = m.review ?? null;
@@ -350,12 +360,15 @@ export function toSnapshot(state) {
     },
     you: { role: state.you.role, seat: copy(state.you.seat), locked: state.you.locked },
     players: [...state.players.values()].sort((a, b) => a.id - b.id).map(copy),
+    players_total: state.playersTotal,
     teams: [...state.teams.values()].map(copy),
     team_ranking: copy(state.teamRanking),
     board: state.order.map((id) => copy(state.board.get(id))),
     turn: turn || null,
     result: copy(state.result),
     ranking: copy(state.ranking),
+    ranked_total: state.rankedTotal,
+    standing: copy(state.standing),
     review: copy(state.review),
     debrief: copy(state.debrief),
   };

@@ -3,6 +3,8 @@
 // countdown, the lobby's team picker (phone) and the end's team ranking.
 import { el, points, room, t } from "./room.js";
 
+const more = (count) => t("more", { count });
+
 const $ = (id) => document.getElementById(id);
 
 /** ● A Red: a team as every screen names it. */
@@ -119,7 +121,10 @@ export function drawTeamRanking(listId = "team-ranking", limit = Infinity) {
         el("ol", { class: "members" }, ...team.members.map((m) =>
           el("li", { class: m.id === ownSeat ? "you" : "", "data-seat": m.id },
             el("span", { class: "nick", text: m.nickname ?? "—" }),
-            el("span", { class: "pts", text: points(m.score) })))));
+            el("span", { class: "pts", text: points(m.score) }))),
+          ...(team.members_total > team.members.length
+            ? [el("li", { class: "more", text: more(team.members_total - team.members.length) })]
+            : [])));
       return item;
     }),
   );
