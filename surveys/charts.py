@@ -39,7 +39,7 @@ def shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-LIKERT_WIDTH = 400  # narrow on purpose: a phone shows it at about 0.9×, text stays ≥ 11 px
+LIKERT_WIDTH = 360  # narrow on purpose: a phone (390 px) draws it at about 0.95×, text ≥ 12 px
 
 
 def text_width(text: str, size: float = 13) -> float:

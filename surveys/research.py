@@ -134,7 +134,12 @@ class GroupReport:
         for row in rows:
             row["question_text"] = str(question(row["question"]).text)
             row["top_box_text"] = percent(row["top_box_pct"]) if row["n"] else ""
-        return [r for r in rows if r["n"] or r["group"] == self.group.name]
+        answered = {r["question"] for r in rows if r["n"]}  # a question nobody answered: no rows
+        return [
+            r
+            for r in rows
+            if r["question"] in answered and (r["n"] or r["group"] == self.group.name)
+        ]
 
     def gameplay(self) -> dict:
         return gameplay_section(self.group, self.values, self.aliases, lang())

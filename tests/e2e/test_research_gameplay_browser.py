@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -51,6 +52,32 @@ print("ANSWERED " + json.dumps({"group": group.pk, "cookie": cookie.key, "value"
 """
 
 
+# Three groups answering B (ordered options) and B2 differently, ten or more each: the page
+# then shows the rank tests with bootstrap intervals, Dunn's pairs and the Likert charts.
+COMPARED = """
+import json
+from surveys.models import Group, Response
+B2 = {"X": [1, 1, 2, 2, 1, 2, 1, 3, 2, 1], "Y": [3, 3, 2, 4, 3, 3, 2, 3, 4, 3],
+      "Z": [5, 4, 5, 5, 4, 3, 5, 4, 5, 4, 5, 4]}
+pks = {}
+for name, values in B2.items():
+    group = Group.objects.create(name=f"Cohort {name} " + CODE)
+    pks[name] = group.pk
+    for i, v in enumerate(values):
+        for number, answers in ((1, {"B": ["bad", "normal", "good"][min(2, v // 2)],
+                                     "A": ["dissatisfied", "neither", "satisfied"][i % 3]}),
+                                (2, {"B2": v})):
+            Response.objects.create(questionnaire=number, group=group, answers=answers,
+                                    source=Response.IMPORT, respondent=f"{name}{i}",
+                                    gender=["man", "woman"][i % 2])
+print("COMPARED " + json.dumps(pks))
+"""
+STATS_TEXT = {
+    "en": "Pairs (Dunn's test, Holm-adjusted)",
+    "ja": "ペアごとの比較（Dunn 検定、Holm 補正）",
+}
+
+
 def prepare(server, lang: str) -> dict:
     room = seed_room(server, players=6, stage="finished", lang=lang)
     out = server.manage("shell", "-c", f"CODE = {room['code']!r}\n" + ANSWERED)
@@ -84,5 +111,34 @@ def test_the_research_page_shows_each_seat_s_game(browser, server, lang, size):
         Path(GALLERY).mkdir(parents=True, exist_ok=True)
         section.screenshot(
             path=str(Path(GALLERY) / f"research-gameplay-{size[0]}x{size[1]}-{lang}.png")
+        )
+    # The same page comparing three cohorts: rank tests with intervals, Dunn's pairs, charts.
+    out = server.manage("shell", "-c", f"CODE = {made['code']!r}\n" + COMPARED)
+    pks = json.loads(next(x for x in out.splitlines() if x.startswith("COMPARED "))[9:])
+    page.goto(
+        f"{server.url}/{lang}/survey/research/group/{pks['X']}/"
+        f"?compare={pks['Y']}&compare={pks['Z']}"
+    )
+    expect(page.get_by_text(STATS_TEXT[lang]).first).to_be_visible()
+    effect = page.locator("table.comparisons td.effect", has_text="ε² = ").first
+    expect(effect).to_have_text(re.compile(r"ε² = 0\.\d\d \[0\.\d\d, 0\.\d\d\]"))
+    expect(page.locator("#ordinal-summary tbody tr")).to_have_count(6)  # A and B × 3 (C, E unanswered)
+    assert horizontal_scroll(page) == 0
+    # The Likert chart of B: its 13-unit text as drawn on this screen, and nothing cut off.
+    chart = page.locator("figure.chart svg", has=page.locator("text[data-total]")).nth(0)
+    drawn = chart.evaluate(
+        "svg => svg.getBoundingClientRect().width / svg.viewBox.baseVal.width * 13"
+    )
+    assert drawn >= 12, drawn
+    assert chart.evaluate("svg => svg.getBoundingClientRect().right") <= size[0]
+    if GALLERY:
+        compared = page.locator("section[aria-labelledby=compare-h]")
+        compared.scroll_into_view_if_needed()
+        compared.screenshot(
+            path=str(Path(GALLERY) / f"research-stats-{size[0]}x{size[1]}-{lang}.png")
+        )
+        chart.scroll_into_view_if_needed()
+        chart.screenshot(
+            path=str(Path(GALLERY) / f"research-stats-chart-{size[0]}x{size[1]}-{lang}.png")
         )
     context.close()

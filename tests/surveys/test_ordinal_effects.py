@@ -336,3 +336,14 @@ def test_the_page_shows_intervals_ordinal_summary_dunn_and_likert_charts(admin_c
     assert page.count('data-total="low"') >= 3  # A, B (and the scales) as Likert charts
     chart = admin_client.get(f"/en/survey/research/group/{groups['X'].pk}/chart/B.svg")
     assert chart.status_code == 200 and 'data-total="high"' in chart.content.decode()
+
+
+def test_v_near_zero_falls_back_to_the_percentile_interval():
+    # Three groups answering alike: V is near 0 and nearly every resample lies above it, so
+    # BCa's interval would leave the estimate out ([0.03, 0.03] around V = 0.05 on the page).
+    same = np.array([[4, 3, 3], [4, 3, 3], [5, 4, 3]], dtype=float)
+    ci = effects.interval(effects.cramers_v, same)
+    draws = effects.cramers_v(effects.resample(same, effects.RESAMPLES,
+                                               np.random.default_rng(effects.SEED)))  # fmt: skip
+    assert ci["method"] == "percentile"
+    assert (ci["low"], ci["high"]) == pytest.approx(tuple(np.percentile(draws, [2.5, 97.5])))
