@@ -58,8 +58,16 @@ def _page(request, room: Room, *, error: str | None = None, status: int = 200):
         if pairs and room.next_room_id is None and hosts(request, room)
         else None,
         "error": error,
+        "practice_assignment": _may_assign(request, room),
     }
     return render(request, "games/play/debrief.html", context, status=status)
+
+
+def _may_assign(request, room: Room) -> bool:
+    """Whether the debrief offers a practice assignment of these confusions (practice decides)."""
+    from practice.assignment_views import may_create  # practice builds on games, not back
+
+    return may_create(request, room)
 
 
 @require_safe

@@ -259,6 +259,11 @@ DEADLINE_WATCH_SECONDS = 5
 PRACTICE_POSTS_PER_ADDRESS = os.environ.get("PRACTICE_POSTS_PER_ADDRESS", "600/10m")
 PRACTICE_CODE_FAILURES = os.environ.get("PRACTICE_CODE_FAILURES", "20/h")
 PRACTICE_CODE_HOURS = int(os.environ.get("PRACTICE_CODE_HOURS", "24"))
+# Practice assignments (docs/practice.md "Assignments"): creations one address may make, the
+# students (nicknames) one assignment takes, the furthest deadline in days.
+PRACTICE_ASSIGNMENTS_PER_ADDRESS = os.environ.get("PRACTICE_ASSIGNMENTS_PER_ADDRESS", "30/h")
+PRACTICE_ASSIGNMENT_STUDENTS_MAX = int(os.environ.get("PRACTICE_ASSIGNMENT_STUDENTS_MAX", "500"))
+PRACTICE_ASSIGNMENT_DAYS_MAX = int(os.environ.get("PRACTICE_ASSIGNMENT_DAYS_MAX", "180"))
 
 # Admin login throttling (django-axes, karuta/login_throttle.py, docs/deploy.md "Security"): after
 # AXES_FAILURE_LIMIT wrong passwords for one username from one address (games.limits'

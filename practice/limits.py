@@ -37,3 +37,8 @@ def code_wait(request) -> int:
 
 def code_failed(request) -> None:
     _wait(request, "practice.code", settings.PRACTICE_CODE_FAILURES, True)
+
+
+def assignment_wait(request) -> int:
+    """Seconds until this address may create another assignment (0: now), counting this one."""
+    return _wait(request, "practice.assignments", settings.PRACTICE_ASSIGNMENTS_PER_ADDRESS, True)

@@ -22,6 +22,14 @@ ERRORS = {
     "code_rate_limited": gettext_lazy("Too many wrong codes from your network: try again later."),
     "bad_code": gettext_lazy("This code is not valid (or it has expired). Check it and try again."),
     "no_seat": gettext_lazy("This game is not finished, or this browser did not play in it."),
+    "no_nickname": gettext_lazy("Enter your nickname on the assignment's page first."),
+    "assignment_closed": gettext_lazy(
+        "This assignment is closed: its deadline has passed, so this round was not counted."
+    ),
+    "nickname_taken": gettext_lazy(
+        "Another student has this nickname (or one that looks like it)."
+    ),
+    "assignment_full": gettext_lazy("This assignment is full: ask your teacher."),
 }
 
 
@@ -61,4 +69,6 @@ def page_strings() -> dict[str, str]:
         "noSeat": _("This browser did not play in that game."),
         "offline": _("Offline"),
         "lookCard": _("Take the card read: {name}"),
+        "assignmentRound": _("Round {n} of {total}"),
+        "assignmentDone": _("Assignment complete: {done} of {total} rounds."),
     }

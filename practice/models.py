@@ -107,6 +107,10 @@ class Result(models.Model):
     def __str__(self) -> str:
         return f"{self.learner_id}:{self.client_id}"
 
+    @property
+    def seconds(self) -> float:
+        return self.elapsed_ms / 1000
+
 
 class Answer(models.Model):
     """One yomifuda of a result: the value read, the values wrongly taken first, the time."""
@@ -161,3 +165,52 @@ class ClassImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.learner_id}:{self.room_code}"
+
+
+class Assignment(models.Model):
+    """A teacher's practice assignment: the cards, how many rounds each student should play,
+    until when. Students open /<lang>/practice/a/<code>/ with no account; their results carry
+    the code (Result.assignment_code). The creator's session holds ``owner_token``'s secret
+    (practice/assignment_views.py); staff need practice.view_assignment."""
+
+    code = models.CharField(_("code"), max_length=16, unique=True, editable=False)
+    title = models.CharField(_("title"), max_length=80)
+    # The card set key its rounds post: "all", "field:<code>" or "cards:1,5,9".
+    card_set = models.CharField(_("card set"), max_length=100)
+    cards = models.JSONField(_("cards"), default=list)  # value numbers, in deck order
+    rounds = models.PositiveSmallIntegerField(_("rounds to complete"))
+    deadline = models.DateTimeField(_("deadline"))
+    owner_hash = models.CharField(_("owner (hashed)"), max_length=64, editable=False)
+    created_by = models.ForeignKey(
+        "auth.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    room_code = models.CharField(_("from room"), max_length=8, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("practice assignment")
+        verbose_name_plural = _("practice assignments")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+
+class Enrolment(models.Model):
+    """A learner's nickname in one assignment (one per learner; checked as room nicknames)."""
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="students")
+    learner = models.ForeignKey(Learner, on_delete=models.CASCADE, related_name="enrolments")
+    nickname = models.CharField(_("nickname"), max_length=40)
+    created_at = models.DateTimeField(_("joined"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("assignment student")
+        verbose_name_plural = _("assignment students")
+        constraints = [
+            models.UniqueConstraint(fields=["assignment", "learner"], name="one_enrolment")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assignment_id}:{self.nickname}"

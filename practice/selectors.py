@@ -10,8 +10,18 @@ from django.db.models import Count, F
 
 from games import rules as game_rules
 from games.models import Room, Seat, Take, ValueType
-from practice import learners
-from practice.models import ClassImport, Confusion, Device, Learner, Memory, Result
+from practice import assignments, learners
+from practice.models import (
+    Answer,
+    Assignment,
+    ClassImport,
+    Confusion,
+    Device,
+    Enrolment,
+    Learner,
+    Memory,
+    Result,
+)
 
 LANGS = {"ja": ("ja",), "en": ("en",), "both": ("ja", "en")}
 
@@ -141,3 +151,79 @@ def seat_takes(room_code: str, seat_token: str) -> ClassTakes | None:
 
 def imported(learner: Learner, room_code: str) -> ClassImport | None:
     return ClassImport.objects.filter(learner=learner, room_code=room_code).first()
+
+
+# --- practice assignments -------------------------------------------------------------------
+
+
+def assignment(code: str) -> Assignment | None:
+    code = str(code).strip().upper()
+    if not assignments.valid_code(code):
+        return None
+    return Assignment.objects.filter(code=code).first()
+
+
+def enrolment(found: Assignment, learner: Learner | None) -> Enrolment | None:
+    if learner is None:
+        return None
+    return Enrolment.objects.filter(assignment=found, learner=learner).first()
+
+
+def own_results(found: Assignment, learner: Learner | None) -> list[Result]:
+    if learner is None:
+        return []
+    rows = Result.objects.filter(learner=learner, assignment_code=found.code)
+    return list(rows.order_by("created_at", "pk"))
+
+
+def stored(learner: Learner, client_id) -> bool:
+    return Result.objects.filter(learner=learner, client_id=client_id).exists()
+
+
+def assignment_refusal(learner: Learner, posted, now: datetime) -> str | None:
+    """Why a new result may not count for its assignment (an error code), or None. A resend of
+    a result stored in time is not asked (the view answers it as stored)."""
+    found = assignment(posted.assignment)
+    if found is None or posted.card_set != found.card_set:
+        return "bad_assignment"
+    if enrolment(found, learner) is None:
+        return "no_nickname"
+    if assignments.closed(found.deadline, now=now):
+        return "assignment_closed"
+    return None
+
+
+def progress(found: Assignment, learner: Learner | None) -> dict:
+    done = len(own_results(found, learner))
+    return {"done": done, "required": found.rounds, "complete": done >= found.rounds}
+
+
+def assignment_rows(
+    found: Assignment,
+) -> tuple[list[assignments.Student], list[assignments.Reading]]:
+    """The enrolled students and every answer of the assignment's results (two queries)."""
+    students = [
+        assignments.Student(learner, nickname, joined)
+        for learner, nickname, joined in Enrolment.objects.filter(assignment=found).values_list(
+            "learner_id", "nickname", "created_at"
+        )
+    ]
+    rows = (
+        Answer.objects.filter(result__assignment_code=found.code)
+        .order_by("result__created_at", "result_id", "position")
+        .values_list("result__learner_id", "result_id", "read__number", "wrong",
+                     "result__created_at")
+    )  # fmt: skip
+    readings = [
+        assignments.Reading(learner, result, read, tuple(wrong), at)
+        for learner, result, read, wrong, at in rows
+    ]
+    return students, readings
+
+
+def room_confused_values(room: Room) -> list[int]:
+    """The values of a room's confusion map (both sides of every wrong take), in deck order."""
+    pairs = Take.objects.filter(room=room, correct=False).values_list(
+        "read_card__value_type__number", "card__value_type__number"
+    )
+    return sorted({n for pair in pairs for n in pair})

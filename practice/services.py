@@ -11,9 +11,20 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from games import nicknames
 from games.models import ValueType
-from practice import learners, memory, scoring, selectors
-from practice.models import Answer, ClassImport, Confusion, Device, Learner, Memory, Result
+from practice import assignments, learners, memory, scoring, selectors
+from practice.models import (
+    Answer,
+    Assignment,
+    ClassImport,
+    Confusion,
+    Device,
+    Enrolment,
+    Learner,
+    Memory,
+    Result,
+)
 from practice.results import Posted
 
 
@@ -160,3 +171,58 @@ def class_import(*, learner: Learner, takes: selectors.ClassTakes) -> tuple[Clas
     except IntegrityError:  # the same import from two tabs at once: the other one stored it
         return selectors.imported(learner, takes.room_code), False
     return record, True
+
+
+# --- practice assignments ---------------------------------------------------------------
+
+
+def assignment_create(
+    *, title: str, card_set: str, cards: list[int], rounds: int, deadline: datetime,
+    room_code: str = "", user=None,
+) -> tuple[Assignment, str]:  # fmt: skip
+    """A new assignment and the owner's secret (kept in the creator's session, only its
+    SHA-256 stored). A code drawn twice (29^10 codes) meets the unique constraint: draw again."""
+    token = learners.new_token()
+    creator = user if user is not None and user.is_authenticated else None
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                assignment = Assignment.objects.create(
+                    code=assignments.new_code(), title=title, card_set=card_set, cards=cards,
+                    rounds=rounds, deadline=deadline, owner_hash=learners.token_hash(token),
+                    room_code=room_code, created_by=creator,
+                )  # fmt: skip
+            return assignment, token
+        except IntegrityError:
+            continue
+    raise RuntimeError("no free assignment code")
+
+
+class JoinRefused(Exception):
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+def enrolment_join(*, assignment: Assignment, learner: Learner, nickname: str) -> Enrolment:
+    """This learner's nickname in the assignment (a second call renames it). ``nickname`` is
+    already clean (games.rules.clean_nickname); one that looks like another student's is refused
+    (games/nicknames.py), as in a room. Two look-alike names sent at the same instant can both
+    pass, as can one student over the cap: the cap keeps a class-sized bound, not an exact one."""
+    others = Enrolment.objects.filter(assignment=assignment).exclude(learner=learner)
+    if nicknames.clash(nickname, others.values_list("nickname", flat=True)):
+        raise JoinRefused("nickname_taken")
+    found = Enrolment.objects.filter(assignment=assignment, learner=learner).first()
+    if found is not None:
+        Enrolment.objects.filter(pk=found.pk).update(nickname=nickname)
+        found.nickname = nickname
+        return found
+    if others.count() >= settings.PRACTICE_ASSIGNMENT_STUDENTS_MAX:
+        raise JoinRefused("assignment_full")
+    try:
+        with transaction.atomic():
+            return Enrolment.objects.create(
+                assignment=assignment, learner=learner, nickname=nickname
+            )
+    except IntegrityError:  # the same learner from two tabs at once
+        return Enrolment.objects.get(assignment=assignment, learner=learner)

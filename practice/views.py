@@ -172,11 +172,21 @@ def result_post(request):
         posted = results.parse(data, set(selectors.deck_fields()))
     except results.Invalid as invalid:
         return _error(invalid.code)
+    if posted.assignment and not selectors.stored(learner, posted.client_id):
+        # Checked when the result arrives: a round finished offline before the deadline and
+        # sent after it is refused too (410: the page's queue drops it and says why).
+        refusal = selectors.assignment_refusal(learner, posted, timezone.now())
+        if refusal:
+            return _error(refusal, 410 if refusal == "assignment_closed" else 400)
     recorded = services.result_record(learner=learner, posted=posted)
     result = recorded.result
     previous = tuple(result.previous_best) if result.previous_best else None
+    extra = {}
+    if posted.assignment and (found := selectors.assignment(posted.assignment)):
+        extra["assignment"] = selectors.progress(found, learner)
     return JsonResponse(
         {
+            **extra,
             "id": str(result.client_id),
             "stored": recorded.created,
             "rounds": result.rounds,

@@ -171,13 +171,23 @@ def test_three_students_complete_it_and_the_teacher_sees_it_exactly(assignment):
     # The CSVs say the same.
     students_csv = teacher.get(f"/en/practice/assignments/{found.code}/?download=students")
     assert students_csv["Content-Type"].startswith("text/csv")
-    rows = list(csv.DictReader(io.StringIO(b"".join(students_csv.streaming_content).decode())))
-    assert {r["nickname"]: (int(r["rounds_done"]), int(r["right"]), int(r["wrong"])) for r in rows} == want["students"]
+    rows = list(
+        csv.DictReader(io.StringIO(b"".join(students_csv.streaming_content).decode("utf-8-sig")))
+    )
+    assert {
+        r["nickname"]: (int(r["rounds_done"]), int(r["right"]), int(r["wrong"])) for r in rows
+    } == want["students"]
     pairs_csv = teacher.get(f"/en/practice/assignments/{found.code}/?download=pairs")
-    rows = list(csv.DictReader(io.StringIO(b"".join(pairs_csv.streaming_content).decode())))
-    assert {(int(r["read_number"]), int(r["taken_number"])): int(r["count"]) for r in rows} == dict(want["pairs"])
+    rows = list(
+        csv.DictReader(io.StringIO(b"".join(pairs_csv.streaming_content).decode("utf-8-sig")))
+    )
+    assert {(int(r["read_number"]), int(r["taken_number"])): int(r["count"]) for r in rows} == dict(
+        want["pairs"]
+    )
     values_csv = teacher.get(f"/en/practice/assignments/{found.code}/?download=values")
-    rows = list(csv.DictReader(io.StringIO(b"".join(values_csv.streaming_content).decode())))
+    rows = list(
+        csv.DictReader(io.StringIO(b"".join(values_csv.streaming_content).decode("utf-8-sig")))
+    )
     assert {int(r["number"]): (int(r["right"]), int(r["read"])) for r in rows} == {
         n: (want["rights"][n], want["reads"][n]) for n in CARDS
     }
@@ -195,7 +205,9 @@ def test_the_student_page_counts_rounds_and_says_when_it_is_complete(assignment)
     page = text_of(student.client.get(f"/en/practice/a/{found.code}/").content.decode())
     assert "Round 1 of 3" in page and "Week 2 <values>" in page
     student.post("results/", round_body(found.code, PLAYS["Chi"][0]))
-    assert "Round 2 of 3" in text_of(student.client.get(f"/en/practice/a/{found.code}/").content.decode())
+    assert "Round 2 of 3" in text_of(
+        student.client.get(f"/en/practice/a/{found.code}/").content.decode()
+    )
     answer = student.post("results/", round_body(found.code, PLAYS["Chi"][1])).json()
     assert answer["assignment"] == {"done": 2, "required": 3, "complete": False}
     answer = student.post("results/", round_body(found.code, PLAYS["Chi"][2])).json()
@@ -204,7 +216,9 @@ def test_the_student_page_counts_rounds_and_says_when_it_is_complete(assignment)
     assert "Assignment complete" in page
     ja = Learner("ja")
     join(ja, found.code, "えみ")
-    assert "3 回中 1 回目" in text_of(ja.client.get(f"/ja/practice/a/{found.code}/").content.decode())
+    assert "3 回中 1 回目" in text_of(
+        ja.client.get(f"/ja/practice/a/{found.code}/").content.decode()
+    )
 
 
 def test_someone_else_gets_403_and_staff_need_the_permission(assignment):
@@ -241,7 +255,10 @@ def test_results_after_the_deadline_are_refused_and_the_page_says_closed(assignm
     assert Result.objects.filter(assignment_code=found.code).count() == 1
     page = text_of(student.client.get(f"/en/practice/a/{found.code}/").content.decode())
     assert "This assignment is closed" in page and "Your rounds" in page
-    assert 'id="practice-setup"' not in student.client.get(f"/en/practice/a/{found.code}/").content.decode()
+    assert (
+        'id="practice-setup"'
+        not in student.client.get(f"/en/practice/a/{found.code}/").content.decode()
+    )
 
 
 def test_a_result_needs_a_nickname_and_the_assignments_cards(assignment):

@@ -184,6 +184,13 @@ function send(id) {
   const status = $("end-sync");
   if (status && id) status.textContent = t("sending");
   return flush(config.urls.results, (sent, answer) => {
+    if (answer.status === 200 && answer.body.assignment) showProgress(answer.body.assignment);
+    // A round queued earlier (another visit) that the server refused for good, e.g. after an
+    // assignment's deadline: it leaves the queue, and the page says why once.
+    const note = $("practice-queue-note");
+    if (sent !== game?.id && answer.status !== 200 && note) {
+      note.textContent = t("rejected", { message: answer.body.message || answer.status });
+    }
     if (sent !== game?.id || !status) return;
     if (answer.status === 200) {
       status.textContent = t("saved");
@@ -196,6 +203,15 @@ function send(id) {
   }).then(() => {
     if (status && id && status.textContent === t("sending")) status.textContent = t("queued");
   });
+}
+
+// An assignment's page: "Round 2 of 3", then "Assignment complete" (the server counts).
+function showProgress(progress) {
+  const line = $("assignment-progress");
+  if (!line) return;
+  line.textContent = progress.complete
+    ? t("assignmentDone", { done: progress.done, total: progress.required })
+    : t("assignmentRound", { n: progress.done + 1, total: progress.required });
 }
 
 function network() {
