@@ -329,6 +329,11 @@ def teams_changed(room: Room) -> Event:
     return emit(room, "teams", data, personal=personal)
 
 
+def teams_named(room: Room) -> Event:
+    """The host renamed a team: every team, as it is now."""
+    return emit(room, "team_names", {"teams": selectors.teams(room)})
+
+
 def team_picked(room: Room, seat: Seat) -> Event:
     """One seat's team changed (picked in the lobby, or moved by the host)."""
     data = {"seat": seat.pk, "team": seat.team_id, "teams": selectors.teams(room)}

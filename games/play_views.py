@@ -134,6 +134,8 @@ def play_strings() -> dict[str, str]:
         "join_again": _("Join again"),
         "join": _("Join"),
         "random_nickname": _("Give me a random nickname"),
+        "rename_team": _("Rename {team}"),
+        "rename_label": _("New name for {team}"),
         "lock": _("Close the room to new players"),
         "unlock": _("Open the room to new players"),
         "closed_note": _("Closed: nobody new can join. Players already in can come back."),

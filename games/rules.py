@@ -400,10 +400,10 @@ def reteach_deal(pairs: Sequence[tuple[int, int]], rng: random.Random) -> Deal:
 
 # Which actions each state allows; anything else is "out of turn".
 ALLOWED = {
-    LOBBY: {"settings", "start", "kick", "remove", "reader", "lock", "team"},
+    LOBBY: {"settings", "start", "kick", "remove", "reader", "lock", "team", "team_name"},
     READING: {"take", "kick", "remove", "reader", "skip", "lock"},
-    TAKEN: {"next", "kick", "remove", "reader", "lock"},
-    TIMEOUT: {"next", "kick", "remove", "reader", "lock"},
+    TAKEN: {"next", "kick", "remove", "reader", "lock", "team_name"},
+    TIMEOUT: {"next", "kick", "remove", "reader", "lock", "team_name"},
     FINISHED: {"kick", "remove", "rematch"},
 }
 
@@ -509,6 +509,15 @@ def is_due(deadline: datetime | None, now: datetime) -> bool:
 
 
 # --- ranking -----------------------------------------------------------------------------
+
+
+def clean_team_name(text: object) -> str:
+    """A team name the host typed: the rules of a nickname (one line, 1–20 characters,
+    something visible, nothing on the blocklist), with its own error."""
+    try:
+        return clean_nickname(text)
+    except RuleError as err:
+        raise RuleError("bad_team_name", err.detail.replace("nickname", "team name")) from err
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from django.db.models import Count, Q
 from django.utils import translation
 from django.utils.translation import pgettext, pgettext_lazy
 
-from games import events, rules
+from games import events, nicknames, rules
 from games.models import Room, Seat, Team
 from games.rules import RuleError
 from games.selectors import Actor, get_room, room_settings
@@ -37,6 +37,31 @@ def team_name(number: int, lang: str) -> str:
     return " ".join(dict.fromkeys(names))
 
 
+def is_default_name(team: Team) -> bool:
+    """Is the team's name one of its default names (in any card language)?"""
+    return team.name in {team_name(team.number, lang) for lang in ("ja", "en", "both")}
+
+
+@transaction.atomic
+def team_rename(*, code: str, actor: Actor, team_id: int, name: object) -> None:
+    """The host names a team ("3年2組", "Marketing"): in the lobby or between cards."""
+    if actor.role != rules.HOST:
+        raise RuleError("not_host", "only the host can name a team")
+    room = get_room(code)
+    if not room_settings(room).teams:
+        raise RuleError("teams_off", "this room plays without teams")
+    rules.check_turn(room.state, "team_name")
+    team = Team.objects.filter(room=room, pk=team_id).first()
+    if team is None:
+        raise RuleError("unknown_team", "no such team in this room")
+    name = rules.clean_team_name(name)
+    others = Team.objects.filter(room=room).exclude(pk=team.pk).values_list("name", flat=True)
+    if nicknames.clash(name, others):  # by look, as nicknames are: "Rеd" is Red
+        raise RuleError("team_name_taken", "another team has this name")
+    Team.objects.filter(pk=team.pk).update(name=name)
+    events.teams_named(room)
+
+
 def teams_sync(room: Room, settings: rules.Settings) -> bool:
     """Make the room's teams match ``settings.teams`` (adding or removing the last ones; the
     members of a removed team have no team again). True when anything changed."""
@@ -55,8 +80,10 @@ def teams_sync(room: Room, settings: rules.Settings) -> bool:
         for n in sorted(want - have)
     ]
     Team.objects.bulk_create(new)
-    renamed = 0  # the card language changed: the default names follow it
+    renamed = 0  # the card language changed: the default names follow it (not a host's own)
     for team in Team.objects.filter(room=room, number__in=have & want):
+        if not is_default_name(team):
+            continue
         if team.name != (name := team_name(team.number, settings.lang)):
             renamed += Team.objects.filter(pk=team.pk).update(name=name)
     return bool(gone or new or renamed)

@@ -173,6 +173,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
             "rematch": lambda f: self._run(services.room_rematch),
             "lock": lambda f: self._run(services.room_lock, locked=f["locked"]),
             "team": lambda f: self._run(teams.team_pick, team_id=f["team"], seat_id=f["seat"]),
+            "team_name": lambda f: self._run(teams.team_rename, team_id=f["team"], name=f["name"]),
         }
 
     async def on_hello(self, fields: dict) -> None:

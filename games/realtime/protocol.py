@@ -65,6 +65,10 @@ ERRORS = {
     "teams_off": _("This room plays without teams."),
     "teams_by_host": _("The host deals out the teams in this room."),
     "unknown_team": _("This team is not in this room."),
+    "bad_team_name": _(
+        "A team name needs 1 to 20 characters, with at least one letter, and no rude word."
+    ),
+    "team_name_taken": _("Another team already has this name (or one that looks the same)."),
     # the debrief's reteach round (its page shows the text)
     "nothing_to_reteach": _(
         "Nobody took a wrong card in this game: there is no confused pair to reteach."
@@ -170,6 +174,7 @@ SCHEMAS: dict[str, dict[str, Field]] = {
     "rematch": {},
     "lock": {"locked": Field(bool)},
     "team": {"team": Field(int), "seat": Field(int, False, True)},  # pick or move (lobby)
+    "team_name": {"team": Field(int), "name": Field(str)},  # the host names a team
 }
 # What a tab may send before it said hello (or join).
 BEFORE_HELLO = {"hello", "join", "ping"}

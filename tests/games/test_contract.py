@@ -243,6 +243,7 @@ async def test_team_play_keeps_every_tab_in_step(make_room, clients):
     await verify("teams on", lambda: host.send("settings", settings={"teams": 3}))
     await verify("players choose", lambda: host.send("settings", settings={"team_pick": "choose"}))
     teams = [t["id"] for t in (await table.snapshot(host))["teams"]]
+    await verify("the host names a team", lambda: host.send("team_name", team=teams[0], name="Go"))
     await verify("a player picks", lambda: aki.send("team", team=teams[1]))
     await verify("the host moves", lambda: host.send("team", team=teams[1], seat=ben.seat))
     await verify("fewer teams", lambda: host.send("settings", settings={"teams": 2}))
@@ -257,4 +258,4 @@ async def test_team_play_keeps_every_tab_in_step(make_room, clients):
     await verify("finish", lambda: host.send("next"))
     snap = await table.snapshot(host)
     assert [t["score"] for t in snap["team_ranking"]] == [1, 0]
-    assert len(table.checked) == 11
+    assert len(table.checked) == 12

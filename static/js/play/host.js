@@ -3,6 +3,7 @@
 // list with one menu per player (make reader, remove, kick: confirmed), and "play again".
 import { config, drawScores, el, nameNode, redraw, room, setupSound, start, t } from "./room.js";
 import { teamSelect } from "./teams.js";
+import { drawTeamNaming, setupTeamNaming } from "./team_names.js";
 
 const $ = (id) => document.getElementById(id);
 const KEY = `vk-host-${config.code}`;
@@ -47,6 +48,7 @@ const page = {
     if (state === "lobby") fillSettings();
     drawAnswer();
     drawPlayers(isHost);
+    drawTeamNaming(isHost && ["lobby", "taken", "timeout"].includes(state));
   },
 };
 
@@ -306,6 +308,7 @@ form.addEventListener("change", () => {
   conn.send({ type: "settings", settings });
 });
 form.addEventListener("submit", (event) => event.preventDefault());
+setupTeamNaming((message) => conn.send(message));
 $("start").addEventListener("click", () => conn.send({ type: "start" }));
 $("next").addEventListener("click", () => conn.send({ type: "next" }));
 $("skip").addEventListener("click", () => conn.send({ type: "skip" }));

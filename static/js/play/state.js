@@ -208,6 +208,12 @@ const HANDLERS = {
     return "all";
   },
 
+  // The host renamed a team.
+  team_names(state, m) {
+    setTeams(state, m.teams);
+    return "all";
+  },
+
   // One player's team changed (picked in the lobby, or moved by the host).
   team(state, m) {
     const player = state.players.get(m.seat);
