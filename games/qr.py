@@ -5,7 +5,8 @@ import io
 import segno
 
 
-def qr_svg(text: str, *, scale: int = 8, dark: str = "#202124") -> str:
+def qr_svg(text: str, *, scale: int = 8, dark: str = "#202124", fluid: bool = False) -> str:
+    """``fluid``: no width/height but a viewBox, so CSS sizes it (a projected page)."""
     qr = segno.make(text, error="m")
     out = io.BytesIO()
     qr.save(
@@ -18,5 +19,6 @@ def qr_svg(text: str, *, scale: int = 8, dark: str = "#202124") -> str:
         xmldecl=False,
         svgns=True,
         title=text,
+        omitsize=fluid,
     )
     return out.getvalue().decode()

@@ -195,7 +195,7 @@ def assignment_teacher(request, code: str):
         "assignment": found,
         "closed": assignments.closed(found.deadline, now=timezone.now()),
         "share_url": link,
-        "qr": mark_safe(qr_svg(link)),  # segno's SVG of our own URL  # noqa: S308
+        "qr": mark_safe(qr_svg(link, scale=1, fluid=True)),  # segno's SVG of our own URL  # noqa: S308
         "wrong_takes": sum(p.count for p in figures["pairs"]),
         "complete": sum(1 for s in figures["students"] if s.complete),
         **figures,
