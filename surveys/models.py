@@ -215,3 +215,29 @@ class ValueAlias(models.Model):
     def save(self, *args, **kwargs) -> None:
         self.normalized = normalize_text(self.text)
         super().save(*args, **kwargs)
+
+
+class ValueItem(models.Model):
+    """One text named in answer to a value question (F, A2), normalized once when the
+    response is stored (surveys/value_items.py), so that the tables count values in the
+    database. Derived from ``Response.answers``: rewritten whenever those or the value
+    aliases change, never edited on its own."""
+
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="value_items")
+    question = models.CharField(max_length=8)
+    position = models.PositiveIntegerField()  # the text's place in the answer's list
+    text = models.TextField()  # as written (surrounding spaces stripped)
+    normalized = models.TextField(db_index=True)  # surveys.text.normalize_text(text)
+    # "value:N" when the text names deck value N (directly or by an alias), else normalized:
+    # what the table counts by.
+    option = models.TextField()
+    # A person counts once per value, however often they named it (two aliases, a repeat).
+    first_for_option = models.BooleanField()
+    first_for_question = models.BooleanField()  # the person named something
+
+    class Meta:
+        ordering = ["response_id", "position"]
+        indexes = [models.Index(fields=["question", "option"])]
+
+    def __str__(self) -> str:
+        return f"{self.question}: {self.text} → {self.option}"

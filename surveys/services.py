@@ -11,8 +11,10 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext
 
 from games.models import Room
+from surveys.aliases import value_catalogue
 from surveys.csv_io import ImportRejected, Problem, read_sheet
 from surveys.models import Group, GroupRoom, OpenLink, Response
+from surveys.value_items import items_store
 
 
 class Full(Exception):
@@ -139,8 +141,11 @@ def response_revise(
         "answers": answers,
         "language": language[:8],
     }
-    if Response.objects.filter(**lookup).update(**fields):
-        return Response.objects.get(**lookup)
+    with transaction.atomic():
+        if Response.objects.filter(**lookup).update(**fields):
+            response = Response.objects.get(**lookup)
+            items_store([(response.pk, response.answers)], value_catalogue()[1])
+            return response
     response, _created = response_submit(
         room_code=room_code, questionnaire=questionnaire, respondent=respondent,
         seat_id=seat_id, open_link_id=open_link_id, group=group, cap=cap, **fields,
@@ -280,6 +285,7 @@ def _store(sheet, questionnaire: int, group_name: str) -> ImportResult:
     """The second pass: a checked file's rows stored, a batch per transaction (undone whole on
     any failure)."""
     group, created_group = Group.objects.get_or_create(name=group_name)
+    aliases = value_catalogue()[1]
     stored = array("q")  # the primary keys of the batches committed, 8 bytes a row
     longest = 0.0
     try:
@@ -288,6 +294,8 @@ def _store(sheet, questionnaire: int, group_name: str) -> ImportResult:
             started = time.perf_counter()
             with transaction.atomic():
                 made = Response.objects.bulk_create(responses)
+                # The value answers normalized once, in the same short transaction.
+                items_store([(r.pk, r.answers) for r in made], aliases, replace=False)
             longest = max(longest, time.perf_counter() - started)
             stored.extend(response.pk for response in made)
         if sheet.problems:  # the file is not what the first pass read

@@ -1,0 +1,220 @@
+"""The published tables counted in the database: GROUP BY over the group's responses (one
+query per questionnaire for its single, scale and text questions, one per multi question,
+one over the value items), never one Python object per response. The same frame, number by
+number, as surveys.analysis.group_table computes in pandas (the tests check it on random
+data); the comments under the options (reasons, "other" texts, free text) are read only when
+asked for, as a stream of those texts alone."""
+
+from collections import Counter, defaultdict
+
+import pandas as pd
+from django.db import connection
+from django.db.models import Count, F, Min, Q
+from django.db.models.expressions import RawSQL
+from django.db.models.fields.json import KeyTransform
+
+from surveys.analysis import NONE_OPTION, TABLE_COLUMNS, _code, _text
+from surveys.models import ValueItem
+from surveys.questionnaires import GENDER_CODES, MULTI, QUESTIONNAIRES, SCALE, SINGLE, TEXT, VALUES
+
+# Python's str.strip() strips exactly the characters for which str.isspace() is true; the
+# database trims the same set, so "has a comment" means the same in SQL and in pandas.
+WHITESPACE = "".join(chr(c) for c in range(0x3000 + 1) if chr(c).isspace())
+FIRST = 1_000_000  # a text's first place: response id * FIRST + its place in the list
+CHUNK = 2000
+
+
+def _has_text(code: str):
+    """True where answers[code] is a string with more than whitespace."""
+    if connection.vendor == "postgresql":
+        sql = (
+            "(jsonb_typeof(surveys_response.answers -> %s) = 'string' "
+            "AND btrim(surveys_response.answers ->> %s, %s) <> '')"
+        )
+        return RawSQL(sql, (code, code, WHITESPACE))
+    path = f'$."{code}"'
+    sql = (
+        "(json_type(surveys_response.answers, %s) = 'text' "
+        "AND trim(json_extract(surveys_response.answers, %s), %s) <> '')"
+    )
+    return RawSQL(sql, (path, path, WHITESPACE))
+
+
+class _Counts:
+    """Counts by gender: n of everyone, the gender columns of the known genders."""
+
+    def __init__(self):
+        self.n = 0
+        self.by = Counter()
+
+    def add(self, gender: str, count: int) -> None:
+        self.n += count
+        self.by[gender] += count
+
+    def minus(self, other: "_Counts") -> "_Counts":
+        out = _Counts()
+        out.n = self.n - other.n
+        out.by = Counter({g: self.by[g] - other.by[g] for g in set(self.by) | set(other.by)})
+        return out
+
+
+def _row(qn, code, kind, option, counts: _Counts, total, comments=(), originals=()):
+    return {
+        "questionnaire": qn,
+        "question": code,
+        "kind": kind,
+        "option": option,
+        "n": counts.n,
+        **{g: int(counts.by.get(g, 0)) for g in GENDER_CODES},
+        "pct": 100.0 * counts.n / total if total else 0.0,
+        "comments": list(comments),
+        "originals": list(originals),
+    }
+
+
+def group_table_db(responses, questionnaire: int, *, comments: bool = True) -> pd.DataFrame:
+    """:func:`surveys.analysis.group_table` of these responses (a queryset), counted in the
+    database. Without ``comments`` the comment lists stay empty (the tables CSV has none)."""
+    qn = QUESTIONNAIRES[questionnaire]
+    responses = responses.filter(questionnaire=questionnaire).order_by()
+    reasons = {q.comment_for: q.code for q in qn.questions if q.comment_for}
+    shown = [q for q in qn.questions if not q.comment_for]
+    cube = [q for q in shown if q.kind in (SINGLE, SCALE, TEXT)]
+    names = {q.code: f"a{i}" for i, q in enumerate(cube)}
+    exprs = {
+        names[q.code]: _has_text(q.code) if q.kind == TEXT else KeyTransform(q.code, "answers")
+        for q in cube
+    }
+    everyone = _Counts()
+    tally: dict[str, dict] = {q.code: defaultdict(_Counts) for q in cube}
+    for row in responses.annotate(**exprs).values("gender", *exprs).annotate(n=Count("pk")):
+        everyone.add(row["gender"], row["n"])
+        for q in cube:
+            value = row[names[q.code]]
+            key = bool(value) if q.kind == TEXT else _code(value)
+            tally[q.code][key].add(row["gender"], row["n"])
+    total = everyone.n
+    rows = [_row(questionnaire, "N", "n", "respondents", everyone, total)]
+    for question in shown:
+        code = question.code
+        if question.kind in (SINGLE, SCALE):
+            listed = _reasons(responses, code, reasons.get(code)) if comments else {}
+            for option in question.options:
+                rows.append(_row(questionnaire, code, question.kind, option.code,
+                                 tally[code][option.code], total,
+                                 listed.get(option.code, ())))  # fmt: skip
+            if tally[code][None].n:
+                rows.append(_row(questionnaire, code, question.kind, NONE_OPTION,
+                                 tally[code][None], total, listed.get(None, ())))  # fmt: skip
+        elif question.kind == MULTI:
+            rows += _multi_rows(responses, questionnaire, question, total, comments)
+        elif question.kind == VALUES:
+            rows += _value_rows(responses, questionnaire, code, everyone, total)
+        elif question.kind == TEXT:
+            texts = _texts(responses, code) if comments else []
+            rows.append(_row(questionnaire, code, TEXT, "with comments", tally[code][True],
+                             total, texts))  # fmt: skip
+            rows.append(_row(questionnaire, code, TEXT, "no comments", tally[code][False],
+                             total))  # fmt: skip
+    return pd.DataFrame(rows, columns=TABLE_COLUMNS)
+
+
+def _stream(responses, *codes):
+    """(answers[code], ...) of the responses that have the last key, in the frame's order."""
+    picked = responses.filter(answers__has_key=codes[-1]).order_by("pk")
+    exprs = {f"a{i}": KeyTransform(c, "answers") for i, c in enumerate(codes)}
+    return picked.annotate(**exprs).values_list(*exprs).iterator(chunk_size=CHUNK)
+
+
+def _reasons(responses, code: str, reason: str | None) -> dict:
+    listed = defaultdict(list)
+    if reason:
+        for value, text in _stream(responses, code, reason):
+            if _text(text):
+                listed[_code(value)].append(_text(text))
+    return listed
+
+
+def _texts(responses, code: str) -> list[str]:
+    return [_text(v) for (v,) in _stream(responses, code) if _text(v)]
+
+
+def _multi_rows(responses, qn, question, total, comments):
+    code = question.code
+    chosen: dict = defaultdict(_Counts)
+    skipped = _Counts()
+    values = responses.annotate(v=KeyTransform(code, "answers")).values("gender", "v")
+    for row in values.annotate(n=Count("pk")):
+        picked = set(row["v"]) if isinstance(row["v"], list | tuple) else set()
+        for option in picked:
+            chosen[option].add(row["gender"], row["n"])
+        if not picked:
+            skipped.add(row["gender"], row["n"])
+    others = []
+    if comments and total:
+        for picked, text in _stream(responses, code, f"{code}_other"):
+            if isinstance(picked, list | tuple) and "other" in picked and _text(text):
+                others.append(_text(text))
+    rows = [
+        _row(qn, code, MULTI, o.code, chosen[o.code], total, others if o.code == "other" else ())
+        for o in question.options
+    ]
+    if skipped.n:
+        rows.append(_row(qn, code, MULTI, NONE_OPTION, skipped, total))
+    return rows
+
+
+def _value_rows(responses, qn, code, everyone: _Counts, total):
+    """One row per value named, from the value items (people once per value)."""
+    people: dict = defaultdict(_Counts)
+    named = _Counts()
+    texts: dict = defaultdict(dict)  # option -> text -> [first place, occurrences]
+    items = (
+        ValueItem.objects.filter(question=code, response__in=responses.values("pk"))
+        .values("option", "text", "response__gender")
+        .annotate(
+            occurrences=Count("pk"),
+            people=Count("pk", filter=Q(first_for_option=True)),
+            named=Count("pk", filter=Q(first_for_question=True)),
+            first=Min(F("response_id") * FIRST + F("position")),
+        )
+        .order_by()
+    )
+    for row in items:
+        gender = row["response__gender"]
+        people[row["option"]].add(gender, row["people"])
+        named.add(gender, row["named"])
+        seen = texts[row["option"]].setdefault(row["text"], [row["first"], 0])
+        seen[0] = min(seen[0], row["first"])
+        seen[1] += row["occurrences"]
+
+    def mapped(option):
+        return option.startswith("value:") and option[6:].isdigit()
+
+    keys = [o for o in people if people[o].n]
+    numbers = sorted((o for o in keys if mapped(o)), key=lambda o: (-people[o].n, int(o[6:])))
+    words = sorted((o for o in keys if not mapped(o)), key=lambda o: (-people[o].n, o))
+    rows = []
+    for option in numbers + words:
+        ordered = sorted(texts[option].items(), key=lambda item: item[1][0])
+        counter = Counter({text: count for text, (_first, count) in ordered})
+        listed = [f"{t} ×{c}" if c > 1 else t for t, c in counter.most_common()]
+        label = option
+        if not mapped(option):
+            label = ordered[0][0]  # the first wording met, as the pandas table shows it
+            if len(counter) == 1 and listed == [label]:
+                listed = []
+        rows.append(_row(qn, code, VALUES, label, people[option], total, originals=listed))
+    missing = everyone.minus(named)
+    if total and missing.n:
+        rows.append(_row(qn, code, VALUES, NONE_OPTION, missing, total))
+    return rows
+
+
+def group_tables_db(responses, *, comments: bool = True) -> pd.DataFrame:
+    """The tables of the questionnaires these responses answer (both when none)."""
+    answered = sorted(
+        set(responses.order_by().values_list("questionnaire", flat=True).distinct())
+    ) or [1, 2]
+    parts = [group_table_db(responses, n, comments=comments) for n in answered]
+    return pd.concat(parts, ignore_index=True)

@@ -1,0 +1,117 @@
+"""The tables counted in the database equal the pandas tables, number by number, on random
+answers (value aliases, "other" texts, skipped questions, every gender), and the missing-data
+columns match an independent count written here."""
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from surveys.aggregates import group_table_db
+from surveys.aliases import value_catalogue
+from surveys.analysis import group_table
+from surveys.frames import group_frame
+from surveys.models import Group, Response, ValueAlias
+from surveys.questionnaires import GENDER_CODES
+
+pytestmark = pytest.mark.django_db
+
+WORDS = ["Firm value", "firm  VALUE", "Corporate value", "会社価値", "my own value", "My own value ",
+         "", "  ", "\u3000", "Use value", "useless"]  # fmt: skip
+SINGLE = st.one_of(st.none(), st.just(""), st.sampled_from(["satisfied", "neither",
+                   "dissatisfied", "good", "normal", "bad", "odd"]))  # fmt: skip
+TEXTS = st.one_of(st.none(), st.sampled_from(["", " ", "\u3000", "fun", " fun ", "hard"]))
+SCALE = st.one_of(st.none(), st.sampled_from([1, 2, 3, 5, 100, 80, 0, 3.0, "4"]))
+LISTS = st.one_of(st.none(), st.lists(st.sampled_from(WORDS), max_size=4))
+MULTI = st.one_of(st.none(), st.lists(st.sampled_from(["pretty", "cool", "other", "x",
+                  "taking", "winner"]), max_size=3))  # fmt: skip
+
+
+def answers_q1(draw):
+    answers = {}
+    for code, strategy in (("A", SINGLE), ("A_reason", TEXTS), ("B", SINGLE), ("C", SINGLE),
+                           ("D", SCALE), ("E", SINGLE), ("F", LISTS), ("G", TEXTS)):  # fmt: skip
+        value = draw(strategy)
+        if value is not None:
+            answers[code] = value
+    return answers
+
+
+def answers_q2(draw):
+    answers = {}
+    for code, strategy in (("A2", LISTS), ("B2", SCALE), ("C2", TEXTS), ("D2", SCALE),
+                           ("E2", MULTI), ("E2_other", TEXTS), ("F2", MULTI),
+                           ("F2_other", TEXTS), ("G2", TEXTS)):  # fmt: skip
+        value = draw(strategy)
+        if value is not None:
+            answers[code] = value
+    return answers
+
+
+@st.composite
+def people(draw):
+    count = draw(st.integers(0, 25))
+    rows = []
+    for i in range(count):
+        number = draw(st.sampled_from([1, 2]))
+        answers = answers_q1(draw) if number == 1 else answers_q2(draw)
+        gender = draw(st.sampled_from(GENDER_CODES))
+        rows.append((i, number, gender, answers))
+    return rows
+
+
+def store(rows) -> Group:
+    from games.models import ValueType
+
+    Response.objects.all().delete()
+    group, _ = Group.objects.get_or_create(name="random")
+    if not ValueAlias.objects.filter(normalized="corporate value").exists():
+        firm = ValueType.objects.filter(name_en="Firm value").first()
+        if firm:
+            ValueAlias.objects.create(value_type=firm, text="Corporate value")
+    for i, number, gender, answers in rows:
+        Response.objects.create(questionnaire=number, group=group, respondent=f"r{i}",
+                                source=Response.IMPORT, gender=gender, answers=answers)  # fmt: skip
+    return group
+
+
+def assert_same(db: pd.DataFrame, pandas: pd.DataFrame) -> None:
+    assert db.to_dict("records") == pandas.to_dict("records")
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(rows=people())
+def test_it_counts_in_the_database_what_pandas_counts(deck, rows):
+    group = store(rows)
+    frame = group_frame(group)
+    aliases = value_catalogue()[1]
+    for number in (1, 2):
+        assert_same(group_table_db(group.responses(), number), group_table(frame, number, aliases))
+
+
+def test_it_maps_aliases_and_keeps_the_wordings(deck):
+    rows = [
+        (1, 1, "man", {"F": ["Corporate value", "Firm value", "my own value"], "A": "satisfied",
+                       "A_reason": " fun ", "G": "\u3000"}),
+        (2, 1, "woman", {"F": ["firm  VALUE", "My own value "], "A": "satisfied"}),
+        (3, 1, "no_response", {"F": ["", "  "], "D": 3.0}),
+        (4, 2, "man", {"E2": ["other", "cool"], "E2_other": "shiny", "A2": ["Use value"]}),
+    ]  # fmt: skip
+    group = store(rows)
+    frame = group_frame(group)
+    aliases = value_catalogue()[1]
+    for number in (1, 2):
+        db = group_table_db(group.responses(), number)
+        assert_same(db, group_table(frame, number, aliases))
+    table = group_table_db(group.responses(), 1).set_index(["question", "option"])
+    firm = f"value:{aliases['firm value']}"
+    assert table.loc[("F", firm), "n"] == 2  # the man wrote it twice: counted once
+    assert table.loc[("F", firm), "originals"] == ["Corporate value", "Firm value", "firm  VALUE"]
+    assert table.loc[("F", "my own value"), "originals"] == ["my own value", "My own value"]
+    assert table.loc[("F", "_none"), "no_response"] == 1
+    assert table.loc[("A", "satisfied"), "comments"] == ["fun"]
+    assert table.loc[("G", "with comments"), "n"] == 0
+    q2 = group_table_db(group.responses(), 2).set_index(["question", "option"])
+    assert q2.loc[("E2", "other"), "comments"] == ["shiny"]
