@@ -36,7 +36,10 @@ from surveys.text import normalize_text
 BOM = "\ufeff"
 COMMON = ["respondent", "group", "gender", "age_band"]
 OPTIONAL = ["nationality", "room", "questionnaire"]
-TABLE_HEADER = ["question", "option", "n", "man", "woman", "no_response"]
+# The counts, then the missing data (surveys.tables.with_missing) and, for value questions,
+# the wordings people wrote that were counted under the row (docs/surveys.md).
+TABLE_HEADER = ["question", "option", "n", "man", "woman", "no_response",
+                "pct", "answered", "no_answer", "pct_answered", "originals"]  # fmt: skip
 LONG_HEADER = [
     "respondent", "group", "room", "questionnaire", "gender", "age_band", "nationality",
     "question", "answer", "value",
@@ -284,9 +287,13 @@ def table_option_label(row, values: dict, lang: str = "en") -> str:
 
 
 def table_rows(table, values: dict, lang: str = "en") -> Iterator[list]:
-    """The rows of a table frame (surveys.analysis.group_table) as the table CSV writes them."""
-    for _index, row in table.iterrows():
+    """The rows of a table frame (surveys.analysis.group_table) as the table CSV writes them;
+    the shares unrounded to two decimals (a share of no one who answered is left blank)."""
+    from surveys.tables import with_missing  # deferred: pandas
+
+    for _index, row in with_missing(table).iterrows():
         question = row["question"] if row["question"] != "N" else f"N{row['questionnaire']}"
+        share = row["pct_answered"]
         yield [
             question,
             table_option_label(row, values, lang),
@@ -294,6 +301,11 @@ def table_rows(table, values: dict, lang: str = "en") -> Iterator[list]:
             int(row["man"]),
             int(row["woman"]),
             int(row["no_response"]),
+            f"{row['pct']:.2f}",
+            int(row["answered"]),
+            int(row["no_answer"]),
+            "" if share != share else f"{share:.2f}",
+            "; ".join(row["originals"]),
         ]
 
 

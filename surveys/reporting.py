@@ -46,7 +46,9 @@ def table_sections(table: pd.DataFrame, values: dict, lang: str) -> list[dict]:
             continue
         if code not in sections:
             q = question(code)
-            sections[code] = {"code": code, "text": str(q.text), "kind": q.kind, "rows": []}
+            sections[code] = {"code": code, "text": str(q.text), "kind": q.kind, "rows": [],
+                              "answered": int(row.get("answered", 0)),
+                              "no_answer": int(row.get("no_answer", 0))}  # fmt: skip
         sections[code]["rows"].append(
             {
                 "label": table_option_label(row, values, lang),
@@ -56,11 +58,17 @@ def table_sections(table: pd.DataFrame, values: dict, lang: str) -> list[dict]:
                 "no_response": int(row["no_response"]),
                 "pct": row["pct"],
                 "pct_text": percent(row["pct"]),
+                # the share of those who answered (surveys.tables.with_missing), if given
+                "pct_answered_text": _share(row.get("pct_answered")),
                 "comments": list(row["comments"]),
                 "originals": list(row["originals"]),
             }
         )
     return list(sections.values())
+
+
+def _share(value) -> str:
+    return percent(value) if value is not None and value == value else ""
 
 
 def table_text(table: pd.DataFrame, values: dict, lang: str) -> str:

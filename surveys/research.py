@@ -8,13 +8,13 @@ from django.utils.translation import gettext as _
 
 from games import debrief, reports
 from surveys import charts, gameplay, ordinal, play_figures
+from surveys.aggregates import group_table_db
 from surveys.aliases import value_catalogue
 from surveys.analysis import (
     MIN_FOR_CORRELATION,
     NONE_OPTION,
     band_stats,
     compare_all,
-    group_table,
     rank_correlation,
     scale_stats,
 )
@@ -33,9 +33,11 @@ from surveys.questionnaires import (
     question,
 )
 from surveys.reporting import comparison_rows, shows_no_response, table_sections
+from surveys.tables import with_missing
 from surveys.text import percent
 
 CHARTED = {SCALE, MULTI, VALUES}
+STATISTICS_CODES = [q.code for q in all_questions() if q.kind in (SCALE, SINGLE)]
 COMPARED_GENDERS = ["man", "woman"]  # the order of the rows, U and r; a withheld gender is left out
 BAND_LABELS = {
     "low": gettext_lazy("below 50%"),
@@ -66,11 +68,19 @@ class GroupReport:
         self.by_gender = by_gender
         self.correction = correction if correction in METHODS else HOLM
         self.values, self.aliases = value_catalogue()
-        self.frame = groups_frame(self.groups)
+        # The statistics need each person's scale and single answers, and only those; the
+        # tables are counted in the database (surveys/aggregates.py), once per page.
+        self.frame = groups_frame(self.groups, codes=STATISTICS_CODES)
         self.own = self.frame[self.frame["group"] == group.name]
+        self._tables: dict = {}
 
     def table(self, number: int) -> pd.DataFrame:
-        return group_table(self.own, number, self.aliases)
+        return self._table(("group", number), self.group.responses(), number, comments=True)
+
+    def _table(self, key, responses, number: int, comments: bool = False) -> pd.DataFrame:
+        if key not in self._tables:
+            self._tables[key] = group_table_db(responses, number, comments=comments)
+        return self._tables[key]
 
     def questionnaires(self) -> list[dict]:
         answered = sorted(int(q) for q in self.own["questionnaire"].dropna().unique()) or [1, 2]
@@ -87,7 +97,7 @@ class GroupReport:
                     "woman": int(total["woman"]),
                     "no_response": int(total["no_response"]),
                     "show_no_response": shows_no_response(table),
-                    "sections": table_sections(table, self.values, lang()),
+                    "sections": table_sections(with_missing(table), self.values, lang()),
                 }
             )
         return out
@@ -161,7 +171,10 @@ class GroupReport:
             labels = [str(o.label) for o in ordered]
             rows = []
             for name, part in self._chart_parts():
-                table = group_table(part, number, self.aliases)
+                if part is None:  # the group itself: the table its section shows
+                    table = self.table(number)
+                else:
+                    table = self._table((name, number), part, number)
                 counts = table[table["question"] == code].set_index("option")["n"]
                 rows.append((name, [int(counts.get(o.code, 0)) for o in ordered]))
             return charts.diverging_bars(
@@ -182,12 +195,11 @@ class GroupReport:
     def _chart_parts(self):
         if self.by_gender:
             for option in GENDERS:
-                part = self.own[self.own["gender"] == option.code]
-                if len(part):
-                    yield str(option.label), part
+                if (self.own["gender"] == option.code).any():
+                    yield str(option.label), self.group.responses().filter(gender=option.code)
             return
         for group in self.groups:
-            yield group.name, self.frame[self.frame["group"] == group.name]
+            yield group.name, None if group is self.group else group.responses()
 
 
 def _p_text(p: float) -> str:

@@ -102,9 +102,9 @@ def test_tables_csv_download(admin_client, group):
     text = body(response).decode("utf-8")
     assert text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
-    assert rows[0] == ["question", "option", "n", "man", "woman", "no_response"]
-    assert ["F", "Firm value", "2", "1", "1", "0"] in rows
-    assert ["A", "Dissatisfied", "0", "0", "0", "0"] in rows
+    assert rows[0][:6] == ["question", "option", "n", "man", "woman", "no_response"]
+    assert ["F", "Firm value", "2", "1", "1", "0"] in [r[:6] for r in rows]
+    assert ["A", "Dissatisfied", "0", "0", "0", "0"] in [r[:6] for r in rows]
     ja = body(admin_client.get(f"/en/survey/research/group/{group.pk}/tables.csv?lang=ja"))
     assert "企業価値" in ja.decode("utf-8")
 
@@ -193,4 +193,4 @@ def test_an_empty_group_shows_empty_tables(admin_client, deck):
     page = admin_client.get(f"/en/survey/research/group/{empty.pk}/")
     assert page.status_code == 200 and "Were you satisfied?" in page.content.decode()
     rows = body(admin_client.get(f"/en/survey/research/group/{empty.pk}/tables.csv"))
-    assert b"\r\nA,Dissatisfied,0,0,0,0\r\n" in rows
+    assert b"\r\nA,Dissatisfied,0,0,0,0," in rows

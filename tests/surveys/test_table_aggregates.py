@@ -16,7 +16,8 @@ from surveys.questionnaires import GENDER_CODES
 
 pytestmark = pytest.mark.django_db
 
-WORDS = ["Firm value", "firm  VALUE", "Corporate value", "会社価値", "my own value", "My own value ",
+WORDS = ["Firm value", "firm  VALUE", "Corporate value", "会社価値", "my own value",
+         "My own value ",
          "", "  ", "\u3000", "Use value", "useless"]  # fmt: skip
 SINGLE = st.one_of(st.none(), st.just(""), st.sampled_from(["satisfied", "neither",
                    "dissatisfied", "good", "normal", "bad", "odd"]))  # fmt: skip
@@ -115,3 +116,56 @@ def test_it_maps_aliases_and_keeps_the_wordings(deck):
     assert table.loc[("G", "with comments"), "n"] == 0
     q2 = group_table_db(group.responses(), 2).set_index(["question", "option"])
     assert q2.loc[("E2", "other"), "comments"] == ["shiny"]
+
+
+def page_queries(client, group) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(f"/en/survey/research/group/{group.pk}/").status_code == 200
+    return len(captured)
+
+
+def test_the_research_page_counts_each_table_once(admin_client, deck):
+    """The page's queries do not grow with the responses, and each questionnaire's table
+    is counted once (its N query runs once however many sections and charts show it)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    rows = [(i, 1 + i % 2, GENDER_CODES[i % 3], {"A": "satisfied", "B2": 3, "F": ["Use value"]})
+            for i in range(12)]  # fmt: skip
+    group = store(rows)
+    few = page_queries(admin_client, group)
+    more = [(k * 100 + i, n, g, a) for k in range(5) for i, n, g, a in rows]
+    store(more + [(1000 + i, 1, "man", {"D": 80}) for i in range(40)])
+    with CaptureQueriesContext(connection) as captured:
+        admin_client.get(f"/en/survey/research/group/{group.pk}/")
+    assert len(captured) == few
+    value_counts = [q for q in captured if "surveys_valueitem" in q["sql"]]
+    assert len(value_counts) == 2  # F and A2, once each
+
+
+def test_missing_data_columns_number_by_number(deck):
+    from surveys.tables import with_missing
+
+    rows = [
+        (1, 1, "man", {"A": "satisfied", "F": ["Use value"], "G": "nice"}),
+        (2, 1, "woman", {"A": "neither"}),
+        (3, 1, "woman", {"F": ["  "]}),
+        (4, 1, "no_response", {"A": "satisfied", "G": " "}),
+    ]
+    table = with_missing(group_table_db(store(rows).responses(), 1)).set_index(
+        ["question", "option"]
+    )
+    # Counted by hand: A answered by 3 of 4; F by 1 (a blank text is no answer); G by 1.
+    assert table.loc[("A", "satisfied"), ["n", "answered", "no_answer"]].tolist() == [2, 3, 1]
+    assert table.loc[("A", "satisfied"), "pct"] == 50.0
+    assert table.loc[("A", "satisfied"), "pct_answered"] == pytest.approx(200 / 3)
+    assert table.loc[("A", "_none"), "n"] == 1
+    assert table.loc[("A", "_none"), "pct_answered"] != table.loc[("A", "_none"), "pct_answered"]
+    assert table.loc[("F", "value:1"), ["answered", "no_answer", "pct_answered"]].tolist() == [
+        1, 3, 100.0]  # fmt: skip
+    assert table.loc[("G", "with comments"), ["answered", "no_answer"]].tolist() == [1, 3]
+    nobody = table.loc[("B", "good"), ["n", "answered", "no_answer", "pct_answered"]].tolist()
+    assert nobody[:3] == [0, 0, 4] and nobody[3] != nobody[3]  # no share of no one

@@ -1,12 +1,11 @@
 from django.core.management.base import BaseCommand
 from django.utils import translation
 
+from surveys.aggregates import group_tables_db
 from surveys.aliases import value_catalogue
 from surveys.csv_io import TABLE_HEADER, csv_lines, table_rows
-from surveys.frames import group_frame
 from surveys.management.commands._common import get_group
 from surveys.reporting import table_text
-from surveys.tables import group_tables
 
 
 class Command(BaseCommand):
@@ -18,8 +17,9 @@ class Command(BaseCommand):
         parser.add_argument("--lang", choices=["en", "ja"], default="en")
 
     def handle(self, *args, group: str, format: str, lang: str, **options):
-        values, aliases = value_catalogue()
-        table = group_tables(group_frame(get_group(group)), aliases)
+        values, _aliases = value_catalogue()
+        # Counted in the database; the comments only for the text table, which lists them.
+        table = group_tables_db(get_group(group).responses(), comments=format == "text")
         if format == "csv":
             for line in csv_lines(TABLE_HEADER, table_rows(table, values, lang)):
                 self.stdout.write(line, ending="")
