@@ -169,3 +169,19 @@ def test_missing_data_columns_number_by_number(deck):
     assert table.loc[("G", "with comments"), ["answered", "no_answer"]].tolist() == [1, 3]
     nobody = table.loc[("B", "good"), ["n", "answered", "no_answer", "pct_answered"]].tolist()
     assert nobody[:3] == [0, 0, 4] and nobody[3] != nobody[3]  # no share of no one
+
+
+def test_an_alias_added_later_counts_the_stored_answers(deck):
+    from games.models import ValueType
+
+    group = store([(1, 1, "man", {"F": ["Karuta value", "Use value"]}), (2, 1, "woman", {})])
+    use = ValueType.objects.get(name_en="Use value")
+    alias = ValueAlias.objects.create(value_type=use, text="karuta VALUE")
+    table = group_table_db(group.responses(), 1).set_index(["question", "option"])
+    assert table.loc[("F", f"value:{use.number}"), "n"] == 1  # one person, two wordings
+    assert table.loc[("F", f"value:{use.number}"), "originals"] == ["Karuta value", "Use value"]
+    alias.delete()
+    table = group_table_db(group.responses(), 1).set_index(["question", "option"])
+    assert table.loc[("F", "Karuta value"), "n"] == 1
+    assert_same(group_table_db(group.responses(), 1),
+                group_table(group_frame(group), 1, value_catalogue()[1]))  # fmt: skip
