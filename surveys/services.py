@@ -13,8 +13,8 @@ from django.utils.translation import gettext
 from games.models import Room
 from surveys.aliases import value_catalogue
 from surveys.csv_io import ImportRejected, Problem, read_sheet
-from surveys.models import Group, GroupRoom, OpenLink, Response
-from surveys.value_items import items_store
+from surveys.models import Group, GroupRoom, OpenLink, Response, ValueItem
+from surveys.value_items import items_of, items_store
 
 
 class Full(Exception):
@@ -291,11 +291,16 @@ def _store(sheet, questionnaire: int, group_name: str) -> ImportResult:
     try:
         for batch in _batches(sheet.rows(check_duplicates=False), IMPORT_BATCH):
             responses = [_response(row, questionnaire, group) for row in batch]
+            # The value answers normalized once, before the transaction: inside it only the
+            # rows are written.
+            items = [items_of(None, r.answers, aliases) for r in responses]
             started = time.perf_counter()
             with transaction.atomic():
                 made = Response.objects.bulk_create(responses)
-                # The value answers normalized once, in the same short transaction.
-                items_store([(r.pk, r.answers) for r in made], aliases, replace=False)
+                for response, own in zip(made, items, strict=True):
+                    for item in own:
+                        item.response_id = response.pk
+                ValueItem.objects.bulk_create([i for own in items for i in own])
             longest = max(longest, time.perf_counter() - started)
             stored.extend(response.pk for response in made)
         if sheet.problems:  # the file is not what the first pass read
