@@ -45,6 +45,8 @@ class Room:
     waiting: dict = field(default_factory=dict)
     latencies: list = field(default_factory=list)
     answer: asyncio.Future | None = None
+    sizes: dict = field(default_factory=dict)  # the largest message of each type (bytes)
+    errors: dict = field(default_factory=dict)  # error code -> how many tabs got it
 
 
 async def _expect(ws, kind: str, timeout: float = 30) -> dict:
@@ -58,7 +60,11 @@ async def _expect(ws, kind: str, timeout: float = 30) -> dict:
 
 
 async def _open(url: str):
-    return await websockets.connect(url, origin=ORIGIN, max_size=2**20, open_timeout=60)
+    # A tab of a hall is not read while the others are seated: no client keepalive (its pong
+    # would wait behind thousands of player_joined) and an unbounded receive queue.
+    return await websockets.connect(
+        url, origin=ORIGIN, max_size=2**20, open_timeout=60, ping_interval=None, max_queue=None
+    )
 
 
 async def host_hello(base_url: str, code: str, host_token: str) -> None:
@@ -89,14 +95,21 @@ async def seat_room(base_urls: list[str], room: Room, players: int) -> None:
     room.sockets = [room.host, *room.takers]
 
 
-async def play_room(room: Room, cards: int, pace: float, rng: random.Random) -> None:
-    """Play up to ``cards`` cards: read, one player takes the right card, everyone sees it."""
+async def play_room(
+    room: Room, cards: int, pace: float, rng: random.Random, settle: float = 0.0
+) -> None:
+    """Play up to ``cards`` cards: read, one player takes the right card, everyone sees it.
+    ``settle``: seconds of answering probes first (the networks measured once seating is
+    over, not while the load generator was busy seating)."""
     loop = asyncio.get_running_loop()
 
     async def listen(ws) -> None:
         async for raw in ws:
             message = json.loads(raw)
             kind = message["type"]
+            room.sizes[kind] = max(room.sizes.get(kind, 0), len(raw))
+            if kind == "error":
+                room.errors[message.get("code")] = room.errors.get(message.get("code"), 0) + 1
             if kind == "probe":  # answered at once, as the page's socket handler does
                 await ws.send(json.dumps({"type": "probe", "id": message["id"]}))
             elif kind == "taken":
@@ -112,7 +125,7 @@ async def play_room(room: Room, cards: int, pace: float, rng: random.Random) -> 
     listeners = [asyncio.create_task(listen(ws)) for ws in room.sockets]
     try:
         # Classes do not all press start in the same millisecond: spread the starts.
-        await asyncio.sleep(rng.uniform(0, pace))
+        await asyncio.sleep(settle + rng.uniform(0, pace))
         room.answer = loop.create_future()
         await room.host.send(json.dumps({"type": "start"}))
         for _ in range(cards):
@@ -148,16 +161,20 @@ async def take_to_broadcast(
     seed: int = 7,
     collect: list | None = None,
     windows_out: list | None = None,
+    options: dict | None = None,
+    settle: float = 0.0,
 ) -> dict:
     """Latency summary over ``rooms`` rooms of ``players`` playing at once: p50/p99 without
     the decision window (``with_window``: as the players felt it; ``window``: the windows)."""
     rng = random.Random(seed)
-    made = [Room(code, token) for code, token in create_rooms(env, rooms)]
+    made = [Room(code, token) for code, token in create_rooms(env, rooms, options)]
+    seating = time.perf_counter()
     for room in made:
         await seat_room(base_urls, room, players)
+    seating = time.perf_counter() - seating
     try:
         with quiet_collector():
-            await asyncio.gather(*(play_room(room, cards, pace, rng) for room in made))
+            await asyncio.gather(*(play_room(room, cards, pace, rng, settle) for room in made))
     finally:
         await asyncio.gather(*(close_room(room) for room in made))
     windows = race_windows(env, [room.code for room in made])
@@ -167,10 +184,19 @@ async def take_to_broadcast(
         collect.extend(bare)
     if windows_out is not None:
         windows_out.extend(windows.values())
+    sizes: dict[str, int] = {}
+    for room in made:
+        for kind, size in room.sizes.items():
+            sizes[kind] = max(sizes.get(kind, 0), size)
     return {
         **summary(bare),
         "with_window": summary(samples),
         "window": summary(list(windows.values())),
+        "seating_s": seating,
+        "largest_bytes": sizes,
+        "errors": {
+            code: sum(r.errors.get(code, 0) for r in made) for r in made for code in r.errors
+        },
     }
 
 

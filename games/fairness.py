@@ -42,6 +42,11 @@ WINDOW_MARGIN_MS = 5  # what the window adds to the slowest taker's way up, for 
 MAX_WINDOW_MS = 400  # the longest the first valid take waits for a faster one
 CLAIM_TOLERANCE_MS = 30  # how far a device's own time may be below what the server saw
 HUMAN_FLOOR_MS = 120  # faster than this after the card could be known: not a person's reaction
+# A tab's round trip is written to its seat again only when it moved this much (and by this
+# share): in a hall of 2,000 tabs, each probed every few seconds, a write per small wobble
+# queued the takes' transactions behind hundreds of latency writes a second.
+STORE_CHANGE_MS = 10
+STORE_CHANGE_SHARE = 0.25
 
 
 @dataclass(frozen=True)
@@ -67,6 +72,15 @@ class Latency:
             return 0.0
         low = min(self.samples)
         return statistics.median(s - low for s in self.samples)
+
+
+def worth_storing(stored_ms: float | None, now_ms: float | None) -> bool:
+    """Has a tab's round trip moved enough since it was stored to write it again?"""
+    if now_ms is None:
+        return False
+    if stored_ms is None:
+        return True
+    return abs(now_ms - stored_ms) >= max(STORE_CHANGE_MS, STORE_CHANGE_SHARE * stored_ms)
 
 
 def correction_ms(reveal: str, round_trip_ms: float | None) -> float:

@@ -260,7 +260,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
             return  # not one of ours (or answered twice): nothing to learn
         self.latency = self.latency.add((arrived - sent) * 1000)
         stored, now = self.stored_round_trip, self.latency.round_trip_ms
-        if self.actor and self.actor.seat_id and (stored is None or abs(now - stored) >= 5):
+        if self.actor and self.actor.seat_id and fairness.worth_storing(stored, now):
             self.stored_round_trip = now
             await perform(
                 services.seat_latency,

@@ -121,3 +121,14 @@ def test_simulated_first_to_arrive_gives_the_race_to_the_better_network(reveal):
     first_in = sum(race(reveal, rng, (300, 10), fair=False) for _ in range(1000)) / 1000
     assert fair >= 0.95, fair
     assert first_in < 0.5, first_in  # the slower player on the cable wins most races
+
+
+def test_a_round_trip_is_stored_again_only_when_it_moved():
+    """A hall's 2,000 tabs are probed every few seconds: a wobble of a few ms is no write."""
+    assert fairness.worth_storing(None, 40)  # the first measurement
+    assert not fairness.worth_storing(40, None)
+    assert not fairness.worth_storing(40, 47)  # 7 ms: under 10 ms
+    assert fairness.worth_storing(40, 51)
+    assert not fairness.worth_storing(300, 360)  # 60 ms: under a quarter of 300
+    assert fairness.worth_storing(300, 380)
+    assert fairness.worth_storing(300, 220)  # better too: the window can be shorter
