@@ -47,7 +47,8 @@ MSG := DJANGO_SETTINGS_MODULE=karuta.settings PYTHONPATH=$(CURDIR) $(CURDIR)/$(B
 messages: setup
 	cd games && $(MSG) makemessages -l ja -l en
 	cd surveys && $(MSG) makemessages -l ja -l en
-	$(MSG) makemessages -l ja -l en --ignore=.venv --ignore=games --ignore=surveys --ignore=tests --ignore=bench --ignore=staticfiles
+	cd practice && $(MSG) makemessages -l ja -l en
+	$(MSG) makemessages -l ja -l en --ignore=.venv --ignore=games --ignore=surveys --ignore=practice --ignore=tests --ignore=bench --ignore=staticfiles
 	$(MSG) compilemessages --ignore=.venv
 
 # Starts its own servers on 127.0.0.1 and prints the figures (see bench/run.py);

@@ -47,6 +47,7 @@ class Room:
     answer: asyncio.Future | None = None
     sizes: dict = field(default_factory=dict)  # the largest message of each type (bytes)
     errors: dict = field(default_factory=dict)  # error code -> how many tabs got it
+    listeners: list = field(default_factory=list)
 
 
 async def _expect(ws, kind: str, timeout: float = 30) -> dict:
@@ -77,6 +78,29 @@ async def host_hello(base_url: str, code: str, host_token: str) -> None:
         await ws.close()
 
 
+async def listen(room: Room, ws) -> None:
+    """A tab of the benchmark, from the moment it is seated: answers probes at once (as a
+    page does: a tab left unread while 2,000 others were seated answered a minute of probes
+    in one burst and was rate-limited), and tells the room of each reading and ``taken``."""
+    async for raw in ws:
+        message = json.loads(raw)
+        kind = message["type"]
+        room.sizes[kind] = max(room.sizes.get(kind, 0), len(raw))
+        if kind == "error":
+            room.errors[message.get("code")] = room.errors.get(message.get("code"), 0) + 1
+        if kind == "probe":  # answered at once, as the page's socket handler does
+            await ws.send(json.dumps({"type": "probe", "id": message["id"]}))
+        elif kind == "taken":
+            card = message["card"]
+            room.waiting[card]["left"] -= 1
+            if room.waiting[card]["left"] == 0:
+                room.waiting[card]["done"].set_result(time.perf_counter())
+        elif kind == "reading" and ws is room.host and room.answer and not room.answer.done():
+            room.answer.set_result(message["answer"]["id"])
+        elif kind == "finished" and ws is room.host and room.answer and not room.answer.done():
+            room.answer.set_result(None)
+
+
 async def seat_room(base_urls: list[str], room: Room, players: int) -> None:
     """The host on the first server, the players round-robin over all of them (with several
     servers every broadcast has to cross processes through the channel layer)."""
@@ -84,6 +108,7 @@ async def seat_room(base_urls: list[str], room: Room, players: int) -> None:
     room.host = await _open(urls[0])
     await room.host.send(json.dumps({"type": "hello", "role": "host", "token": room.host_token}))
     await _expect(room.host, "snapshot")
+    room.listeners.append(asyncio.create_task(listen(room, room.host)))
     for start in range(0, players, 20):
         numbers = range(start, min(start + 20, players))
         batch = await asyncio.gather(*(_open(urls[(n + 1) % len(urls)]) for n in numbers))
@@ -92,6 +117,7 @@ async def seat_room(base_urls: list[str], room: Room, players: int) -> None:
             await _expect(ws, "welcome")
             await _expect(ws, "snapshot")
             room.takers.append(ws)
+            room.listeners.append(asyncio.create_task(listen(room, ws)))
     room.sockets = [room.host, *room.takers]
 
 
@@ -103,26 +129,6 @@ async def play_room(
     over, not while the load generator was busy seating)."""
     loop = asyncio.get_running_loop()
 
-    async def listen(ws) -> None:
-        async for raw in ws:
-            message = json.loads(raw)
-            kind = message["type"]
-            room.sizes[kind] = max(room.sizes.get(kind, 0), len(raw))
-            if kind == "error":
-                room.errors[message.get("code")] = room.errors.get(message.get("code"), 0) + 1
-            if kind == "probe":  # answered at once, as the page's socket handler does
-                await ws.send(json.dumps({"type": "probe", "id": message["id"]}))
-            elif kind == "taken":
-                card = message["card"]
-                room.waiting[card]["left"] -= 1
-                if room.waiting[card]["left"] == 0:
-                    room.waiting[card]["done"].set_result(time.perf_counter())
-            elif kind == "reading" and ws is room.host and room.answer and not room.answer.done():
-                room.answer.set_result(message["answer"]["id"])
-            elif kind == "finished" and ws is room.host and room.answer and not room.answer.done():
-                room.answer.set_result(None)
-
-    listeners = [asyncio.create_task(listen(ws)) for ws in room.sockets]
     try:
         # Classes do not all press start in the same millisecond: spread the starts.
         await asyncio.sleep(settle + rng.uniform(0, pace))
@@ -142,11 +148,12 @@ async def play_room(
             room.answer = loop.create_future()
             await room.host.send(json.dumps({"type": "next"}))
     finally:
-        for task in listeners:
-            task.cancel()
+        room.answer = None
 
 
 async def close_room(room: Room) -> None:
+    for task in room.listeners:
+        task.cancel()
     await asyncio.gather(*(ws.close() for ws in room.sockets), return_exceptions=True)
 
 
