@@ -122,7 +122,8 @@ def test_the_research_page_shows_each_seat_s_game(browser, server, lang, size):
     expect(page.get_by_text(STATS_TEXT[lang]).first).to_be_visible()
     effect = page.locator("table.comparisons td.effect", has_text="ε² = ").first
     expect(effect).to_have_text(re.compile(r"ε² = 0\.\d\d \[0\.\d\d, 0\.\d\d\]"))
-    expect(page.locator("#ordinal-summary tbody tr")).to_have_count(6)  # A and B × 3 (C, E unanswered)
+    # A and B × 3 cohorts (C and E unanswered)
+    expect(page.locator("#ordinal-summary tbody tr")).to_have_count(6)
     assert horizontal_scroll(page) == 0
     # The Likert chart of B: its 13-unit text as drawn on this screen, and nothing cut off.
     chart = page.locator("figure.chart svg", has=page.locator("text[data-total]")).nth(0)
