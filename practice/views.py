@@ -158,16 +158,25 @@ def learner_post(request):
     return _with_cookie(JsonResponse({"token": token, "created": True}), token)
 
 
-@require_POST
-def result_post(request):
+def _posting_learner(request):
+    """(learner, posted JSON, None), or (None, None, the error response): within the rate
+    limit, a readable body, and a learner (by its token in the body or its cookie)."""
     if wait := limits.result_wait(request):
-        return _error("rate_limited", 429, retry_after=wait)
+        return None, None, _error("rate_limited", 429, retry_after=wait)
     data = _body(request)
     if isinstance(data, JsonResponse):
-        return data
+        return None, None, data
     learner = selectors.request_learner(request, data.get("token"))
     if learner is None:
-        return _error("no_learner")
+        return None, None, _error("no_learner")
+    return learner, data, None
+
+
+@require_POST
+def result_post(request):
+    learner, data, refused = _posting_learner(request)
+    if refused is not None:
+        return refused
     try:
         posted = results.parse(data, set(selectors.deck_fields()))
     except results.Invalid as invalid:
@@ -232,14 +241,9 @@ def adopt_post(request):
 def import_post(request):
     """A finished room's takes by this browser's seat (its token from the room page's
     localStorage, sent in the body) into this browser's learner; once per room."""
-    if wait := limits.result_wait(request):
-        return _error("rate_limited", 429, retry_after=wait)
-    data = _body(request)
-    if isinstance(data, JsonResponse):
-        return data
-    learner = selectors.request_learner(request, data.get("token"))
-    if learner is None:
-        return _error("no_learner")
+    learner, data, refused = _posting_learner(request)
+    if refused is not None:
+        return refused
     takes = selectors.seat_takes(str(data.get("room", ""))[:16], data.get("seat"))
     if takes is None:
         return _error("no_seat")
