@@ -187,15 +187,15 @@ def test_a_player_finishes_a_game_answers_and_staff_see_the_response(browser, se
     satisfied = table.locator("tr[data-question='A']", has_text="Satisfied")
     assert re.sub(r"\s+", " ", satisfied.first.inner_text()).strip().startswith("A")
     cells = satisfied.first.locator("td.num").all_inner_texts()
-    assert cells == ["1", "100%", "1", "0"]
+    assert cells == ["1", "100%", "100%", "1", "0"]  # n, % of respondents, % of answered, by gender
     assert "We laughed at the wrong takes" in satisfied.first.inner_text()
     dissatisfied = table.locator("tr[data-question='A']", has_text="Dissatisfied")
-    assert dissatisfied.locator("td.num").all_inner_texts() == ["0", "0%", "0", "0"]
+    assert dissatisfied.locator("td.num").all_inner_texts() == ["0", "0%", "0%", "0", "0"]
     linking = table.locator("tr[data-question='F']", has_text="Linking value")
     assert linking.locator("td.num").all_inner_texts()[0] == "1"
     learning = researcher.locator("table.published[data-questionnaire='2']")
     well = learning.locator("tr[data-question='B2']", has_text="5 (understand well)")
-    assert well.locator("td.num").all_inner_texts() == ["1", "100%", "1", "0"]
+    assert well.locator("td.num").all_inner_texts() == ["1", "100%", "100%", "1", "0"]
     other = learning.locator("tr[data-question='E2']", has_text="like washi paper")
     assert other.locator("td.num").all_inner_texts()[0] == "1"
     staff_context.close()
