@@ -226,7 +226,7 @@ class Room(models.Model):
         verbose_name=_("next room"),
     )  # fmt: skip
     # A fair race: the first valid take of the read card opens a short window for faster
-    # reactions on slower networks; when it closes, the fastest wins (services.race_decide).
+    # reactions on slower networks; when it closes, the fastest wins (games/takes.py race_decide).
     window_closes_at = models.DateTimeField(_("decision window closes"), null=True, blank=True)
     # A reteach round (started from the debrief): the confused pairs it teaches, most-confused
     # first, as [[read number, taken number], …]; its board is their cards (rules.reteach_deal).
@@ -385,7 +385,7 @@ class Take(models.Model):
     reaction_ms = models.FloatField(_("reaction time (ms)"), null=True, blank=True)
     flag = models.CharField(_("flag"), max_length=20, blank=True)
     # A fair race's wrong take waits, like a right one, for its decision window to close:
-    # it counts only if it came before the winner's reaction (services._judge_wrong_takes).
+    # it counts only if it came before the winner's reaction (games/takes.py judge_wrong_takes).
     pending = models.BooleanField(_("waiting for its decision window"), default=False)
 
     class Meta:

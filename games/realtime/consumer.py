@@ -18,7 +18,7 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.utils import timezone, translation
 
-from games import fairness, limits, metrics, rules, selectors, services, teams
+from games import fairness, limits, metrics, rules, selectors, services, takes, teams
 from games.events import Event
 from games.realtime import protocol
 from games.realtime.publish import perform
@@ -279,7 +279,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
             raise RuleError("not_your_seat", "you can only take cards for your own seat")
         try:
             result = await self._run(
-                services.card_take,
+                takes.card_take,
                 card_id=fields["card"],
                 latency=self.latency,
                 arrived_at=self.arrived,
@@ -288,7 +288,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
             if result.pending is not None:  # a fair race: answered once its window closed
                 wait = (result.deadline - timezone.now()).total_seconds() if result.deadline else 0
                 await asyncio.sleep(max(0.0, wait))
-                result = await self._run(services.race_outcome, take_id=result.pending)
+                result = await self._run(takes.race_outcome, take_id=result.pending)
         except RuleError as err:
             metrics.TAKES.labels(outcome=err.code).inc()
             if err.code == "time_up":  # the timer has not fired here yet: act on it now

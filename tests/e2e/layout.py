@@ -126,7 +126,8 @@ def box(page, selector: str) -> dict:
 SEED = """
 import json, random
 from django.db import transaction
-from games import events, services, rules
+from games import events, rules, services
+from games.takes import card_take_and_wait
 from games.selectors import Actor
 
 
@@ -148,7 +149,7 @@ def seed(options, names, stage, takes):
                 services.room_next(code=room.code, actor=host)
                 continue
             seat = seats[(n * 7) % len(seats)]
-            services.card_take_and_wait(code=room.code, actor=Actor(rules.PLAYER, seat.pk),
+            card_take_and_wait(code=room.code, actor=Actor(rules.PLAYER, seat.pk),
                                card_id=room.current_card_id)
             n += 1
         room.refresh_from_db()

@@ -12,7 +12,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from games import fairness, rules, services
+from games import fairness, rules, services, takes
 from games.models import BoardCard, Room, Seat, Take
 from games.rules import RuleError
 from games.selectors import Actor
@@ -42,7 +42,7 @@ def started(deck, **options):
 
 def tap(code, begun, seat, card, *, at_ms, rtt):
     """``seat`` taps ``card``; its frame reached the server ``at_ms`` after the reading began."""
-    return services.card_take(
+    return takes.card_take(
         code=code,
         actor=Actor(rules.PLAYER, seat.pk),
         card_id=card,
@@ -56,7 +56,7 @@ def outcome(code, seat, result):
     if result.pending is None:
         return result.reply["outcome"]
     try:
-        return services.race_outcome(
+        return takes.race_outcome(
             code=code, actor=Actor(rules.PLAYER, seat.pk), take_id=result.pending
         ).reply["outcome"]
     except RuleError as err:

@@ -8,7 +8,7 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from games import services
+from games import services, takes
 from surveys.models import Group, GroupRoom
 
 pytestmark = pytest.mark.django_db
@@ -125,9 +125,9 @@ def room_with_takes(deck):
     services.room_start(code=room.code, actor=host)
     room.refresh_from_db()
     wrong = BoardCard.objects.filter(room=room).exclude(pk=room.current_card_id).first()
-    services.card_take_and_wait(code=room.code, actor=services.Actor(rules.PLAYER, aiko.pk),
+    takes.card_take_and_wait(code=room.code, actor=services.Actor(rules.PLAYER, aiko.pk),
                        card_id=wrong.pk)  # fmt: skip
-    services.card_take_and_wait(code=room.code, actor=services.Actor(rules.PLAYER, ken.pk),
+    takes.card_take_and_wait(code=room.code, actor=services.Actor(rules.PLAYER, ken.pk),
                        card_id=room.current_card_id)  # fmt: skip
     return room
 
