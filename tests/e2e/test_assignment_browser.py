@@ -6,6 +6,8 @@ without scrolling and big enough to scan from the back of a room; screenshots ke
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -16,7 +18,9 @@ from tests.e2e.test_debrief_browser import host_tab, prepare
 from tests.e2e.test_practice_browser import take_right
 
 pytestmark = pytest.mark.browser
-IMG = Path(__file__).resolve().parents[2] / "docs" / "img"
+# Screenshots go to VK_GALLERY (e.g. docs/img) when it is set, else to a scratch folder: a
+# test run leaves the tree as it was.
+IMG = Path(os.environ.get("VK_GALLERY") or tempfile.mkdtemp(prefix="vk-shots-"))
 WORDS = {
     "en": {
         "button": "Practice assignment of the values confused",

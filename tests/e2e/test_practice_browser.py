@@ -3,6 +3,8 @@ pair side by side on screen, a round finished offline stored exactly once, scree
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -19,7 +21,9 @@ from tests.e2e.layout import (
 )
 
 pytestmark = pytest.mark.browser
-IMG = Path(__file__).resolve().parents[2] / "docs" / "img"
+# Screenshots go to VK_GALLERY (e.g. docs/img) when it is set, else to a scratch folder: a
+# test run leaves the tree as it was.
+IMG = Path(os.environ.get("VK_GALLERY") or tempfile.mkdtemp(prefix="vk-shots-"))
 LABELS = {
     "en": {"start": "Start", "next": "Next card", "saved": "Result saved.", "queued": "Offline"},
     "ja": {
