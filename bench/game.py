@@ -12,6 +12,7 @@ import asyncio
 import json
 import random
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 
 import websockets
@@ -201,9 +202,7 @@ async def take_to_broadcast(
         "window": summary(list(windows.values())),
         "seating_s": seating,
         "largest_bytes": sizes,
-        "errors": {
-            code: sum(r.errors.get(code, 0) for r in made) for r in made for code in r.errors
-        },
+        "errors": dict(sum((Counter(r.errors) for r in made), Counter())),
     }
 
 

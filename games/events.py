@@ -300,8 +300,9 @@ def finished(room: Room) -> Event:
     screens (games/review.py), as personal parts."""
     langs = selectors.langs_of(room)
     ranking = selectors.final_ranking(room)
+    rows = {row["id"]: row for row in ranking}  # each seat's own row, found once (a hall: 2,000)
     personal = {
-        f"seat:{seat}": {"review": r, "standing": selectors.standing_of(ranking, seat)}
+        f"seat:{seat}": {"review": r, "standing": rows.get(seat)}
         for seat, r in review.reviews(room, langs).items()
     }
     personal["screen"] = {"debrief": review.room_debrief(room, langs)}

@@ -435,7 +435,7 @@ def _close_card(room: Room, now, *, skipped: bool) -> Result:
         return Result(deadline=room.deadline)
     settings = room_settings(room)
     # Nobody took it: every wrong tap still waiting for a window came before any take.
-    takes.judge_wrong_takes(room, board_query(room).get(pk=card_id), taken_ms=None)
+    takes.judge_wrong_takes(room, card_id, taken_ms=None)
     pause = rules.pause_deadline(settings, now)
     room.talk_until = rules.talk_deadline(settings, now)
     Room.objects.filter(pk=room.pk, state=rules.READING, current_card_id=card_id).update(

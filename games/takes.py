@@ -91,9 +91,10 @@ def _candidate(room, seat, card, settings, arrived, latency, claimed_ms) -> Resu
     # A device's own time counts only where it saw the reading itself (auto reader).
     claimed = claimed_ms if reveal == fairness.DEVICE else None
     checked = fairness.checked_claim(estimate, claimed, latency.jitter_ms)
-    earlier = Take.objects.filter(read_card=card, card=card, seat=seat).first()
-    if correct and earlier is not None:  # a second tap in the window: the first one stands
-        return Result(deadline=room.window_closes_at, pending=earlier.pk)
+    if correct:  # a second tap of the right card in the window: the first one stands
+        earlier = Take.objects.filter(read_card=card, card=card, seat=seat).first()
+        if earlier is not None:
+            return Result(deadline=room.window_closes_at, pending=earlier.pk)
     take = Take.objects.create(
         room=room, seat=seat, card=card, read_card_id=room.current_card_id, correct=correct,
         won=False, pending=not correct, reaction_ms=checked.reaction_ms,
@@ -147,7 +148,7 @@ def race_decide(*, code: str) -> Result:
     best = fairness.winner(
         [fairness.Candidate(t.pk, t.reaction_ms, t.flag or None) for t in takes.values()]
     )
-    judge_wrong_takes(room, card, taken_ms=None if best is None else best.reaction_ms)
+    judge_wrong_takes(room, card.pk, taken_ms=None if best is None else best.reaction_ms)
     if best is None:  # only wrong takes, or their players left: the card is read on
         return Result(deadline=room.deadline)
     return _right_take(room, takes[best.take].seat, card, room_settings(room), now,
@@ -241,14 +242,13 @@ def _wrong_take(room: Room, seat: Seat, card: BoardCard, settings: rules.Setting
     return Result(reply=_wrong_reply(take, settings))
 
 
-def judge_wrong_takes(room: Room, card: BoardCard, *, taken_ms: float | None) -> None:
+def judge_wrong_takes(room: Room, read_card_id: int, *, taken_ms: float | None) -> None:
     """A fair race's wrong takes, judged by reaction time as the right ones are: one that
     came before the winner's reaction (or with no winner) counts; one after it is void, as
     a tap on a card already taken would be (its row goes, so no count or debrief sees it)."""
     settings = room_settings(room)
-    for take in Take.objects.filter(read_card=card, correct=False, pending=True).order_by(
-        "reaction_ms", "pk"
-    ):
+    waiting = Take.objects.filter(read_card_id=read_card_id, correct=False, pending=True)
+    for take in waiting.order_by("reaction_ms", "pk"):
         if taken_ms is not None and take.reaction_ms >= taken_ms:
             take.delete()
         else:

@@ -405,32 +405,26 @@ function drawReader() {
   else line.textContent = t(room.settings.reader_mode === "auto" ? "auto_reads" : "host_reads");
 }
 
+function rankingRow(row) {
+  return el("li", { class: `rank-${row.rank}`, "data-seat": row.id },
+    el("span", { class: "rank", text: row.rank }),
+    el("span", { class: "nick", text: row.nickname }),
+    el("span", { class: "pts", text: points(row.score) }),
+    el("span", { class: "cards", text: cards(row.cards) }),
+    el("ul", { class: "hand" }, ...row.hand.map((card) =>
+      el("li", { style: `--field: ${card.color}` }, nameNode(card.name)))));
+}
+
 function drawRanking() {
   const box = $("ranking");
   if (!box) return;
   box.hidden = !room.ranking;
   if (!room.ranking) return;
-  $("ranking-list").replaceChildren(
-    ...room.ranking.map((row) =>
-      el("li", { class: `rank-${row.rank}`, "data-seat": row.id },
-        el("span", { class: "rank", text: row.rank }),
-        el("span", { class: "nick", text: row.nickname }),
-        el("span", { class: "pts", text: points(row.score) }),
-        el("span", { class: "cards", text: cards(row.cards) }),
-        el("ul", { class: "hand" }, ...row.hand.map((card) =>
-          el("li", { style: `--field: ${card.color}` }, nameNode(card.name)))))),
-  );
+  $("ranking-list").replaceChildren(...room.ranking.map(rankingRow));
   // A hall's ranking is its top: a seat below it gets its own row after it.
   const own = room.standing ?? room.ranking.find((row) => row.id === room.seatId);
   if (own && !room.ranking.some((row) => row.id === own.id)) {
-    $("ranking-list").append(
-      el("li", { class: "more", text: "…" }),
-      el("li", { class: `rank-${own.rank}`, "data-seat": own.id },
-        el("span", { class: "rank", text: own.rank }),
-        el("span", { class: "nick", text: own.nickname }),
-        el("span", { class: "pts", text: points(own.score) }),
-        el("span", { class: "cards", text: cards(own.cards) })),
-    );
+    $("ranking-list").append(el("li", { class: "more", text: "…" }), rankingRow(own));
   }
   if (own) markYou($("ranking-list").querySelector(`[data-seat="${own.id}"]`));
   const placed = $("placed");
