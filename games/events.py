@@ -242,12 +242,11 @@ def reading(room: Room, card: BoardCard, now) -> Event:
     )
 
 
-def taken(
-    room: Room, card: BoardCard, seat: Seat, *, bonus: int, next_at, now, race: bool = False
-) -> Event:
-    """The card's taker for everyone; after a fair race (``race``) the fastest reaction times
-    too, and each of the race's takers its own (``yours_ms``)."""
-    times = selectors.race_times(card) if race else []
+def taken(room: Room, card: BoardCard, seat: Seat, *, bonus: int, next_at, now, race=None) -> Event:
+    """The card's taker for everyone; after a fair race (``race``: its right takes, with
+    their seats) the fastest reaction times too, and each of the race's takers its own
+    (``yours_ms``)."""
+    times = selectors.race_times_of(race) if race else []
     return emit(
         room,
         "taken",

@@ -7,6 +7,7 @@ are built from the same pieces, so a snapshot and the deltas after it always agr
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings as django_settings
@@ -193,12 +194,15 @@ FASTEST_SHOWN = 3  # reaction times every screen shows after a card (the project
 def race_times(card: BoardCard) -> list[dict]:
     """A fair race's takes of ``card``, fastest first as decided (a flagged take after the
     others): [{"seat", "nickname", "ms"}]. Empty when the race was first-to-arrive."""
-    takes = (
-        Take.objects.filter(read_card=card, card=card, correct=True, reaction_ms__isnull=False)
-        .select_related("seat")
-        .order_by("pk")
+    return race_times_of(
+        Take.objects.filter(read_card=card, card=card, correct=True).select_related("seat")
     )
-    ranked = sorted(takes, key=lambda t: (bool(t.flag), t.reaction_ms, t.pk))
+
+
+def race_times_of(takes: Iterable[Take]) -> list[dict]:
+    """``race_times`` of a race's right takes already read (their seats with them)."""
+    timed = [t for t in takes if t.reaction_ms is not None]
+    ranked = sorted(timed, key=lambda t: (bool(t.flag), t.reaction_ms, t.pk))
     return [
         {"seat": t.seat_id, "nickname": t.seat.nickname, "ms": round(t.reaction_ms)} for t in ranked
     ]

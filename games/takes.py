@@ -10,10 +10,11 @@ wrong takes before it count. docs/protocol.md, "Races", is the contract.
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db import transaction
-from django.db.models import F, Q
+from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from games import events, fairness, rules
@@ -128,31 +129,54 @@ def _open_window(room: Room, reveal: str, arrived) -> None:
 def race_decide(*, code: str) -> Result:
     """Close a passed decision window: the fastest reaction among its takes wins the card.
     Safe from any process, any number of times (the window is closed by compare-and-set)."""
-    room = get_room(code)
+    return _decide(get_room(code)).result
+
+
+@dataclass(frozen=True)
+class Decision:
+    result: Result
+    judged: dict[int, Take]  # the window's takes this call judged, by id; a void one's pk is None
+
+
+def _decide(room: Room) -> Decision:
+    """``race_decide`` inside the caller's transaction. Every statement here delays every
+    screen of the room (the ``taken`` event is published after the commit), so the window's
+    takes, right and wrong, are read once, with what the events show of them."""
     now = timezone.now()
     closes = room.window_closes_at
     if closes is None or room.state != rules.READING:
-        return Result(deadline=room.deadline)
+        return Decision(Result(deadline=room.deadline), {})
     if now < closes:
-        return Result(deadline=closes)
+        return Decision(Result(deadline=closes), {})
     if not Room.objects.filter(pk=room.pk, window_closes_at=closes).update(window_closes_at=None):
-        return Result(deadline=None)  # another process decided
+        return Decision(Result(deadline=None), {})  # another process decided
     room.window_closes_at = None
     card = board_query(room).get(pk=room.current_card_id)
-    takes = {
-        t.pk: t
-        for t in Take.objects.filter(read_card=card, card=card, correct=True, won=False)
-        .filter(seat__status=rules.ACTIVE)
-        .select_related("seat")
-    }
-    best = fairness.winner(
-        [fairness.Candidate(t.pk, t.reaction_ms, t.flag or None) for t in takes.values()]
+    window = list(
+        Take.objects.filter(read_card=card, won=False)
+        .filter(Q(card=card, correct=True) | Q(correct=False, pending=True))
+        .select_related("seat", "card__value_type")
     )
-    judge_wrong_takes(room, card.pk, taken_ms=None if best is None else best.reaction_ms)
+    judged = {take.pk: take for take in window}
+    right = [take for take in window if take.correct]
+    best = fairness.winner(
+        [
+            fairness.Candidate(t.pk, t.reaction_ms, t.flag or None)
+            for t in right
+            if t.seat.status == rules.ACTIVE
+        ]
+    )
+    judge_wrong_takes(
+        room,
+        card.pk,
+        taken_ms=None if best is None else best.reaction_ms,
+        waiting=[take for take in window if not take.correct],
+    )
     if best is None:  # only wrong takes, or their players left: the card is read on
-        return Result(deadline=room.deadline)
-    return _right_take(room, takes[best.take].seat, card, room_settings(room), now,
-                       take=takes[best.take])  # fmt: skip
+        return Decision(Result(deadline=room.deadline), judged)
+    won = judged[best.take]
+    result = _right_take(room, won.seat, card, room_settings(room), now, take=won, race=right)
+    return Decision(result, judged)
 
 
 def card_take_and_wait(*, code: str, actor: Actor, card_id: int) -> Result:
@@ -170,10 +194,16 @@ def card_take_and_wait(*, code: str, actor: Actor, card_id: int) -> Result:
 def race_outcome(*, code: str, actor: Actor, take_id: int) -> Result:
     """The answer to a take in a fair race, once its window has closed (deciding it first if
     nobody has yet): won (with its reaction time), or lost to a faster one."""
-    decided = race_decide(code=code)
-    take = Take.objects.filter(pk=take_id, seat_id=actor.seat_id).first()
+    room = get_room(code)
+    decision = _decide(room)
+    if take_id in decision.judged:  # judged just now: as it stands after the decision
+        take = decision.judged[take_id]
+        take = take if take.pk is not None and take.seat_id == actor.seat_id else None
+    else:
+        take = Take.objects.filter(pk=take_id, seat_id=actor.seat_id).first()
+    deadline = decision.result.deadline
     if take is not None and not take.correct and not take.pending:
-        return Result(reply=_wrong_reply(take, room_settings(take.room)), deadline=decided.deadline)
+        return Result(reply=_wrong_reply(take, room_settings(room)), deadline=deadline)
     if take is None or not take.won:  # a wrong take voided by a faster right one, too
         raise RuleError("card_taken", "someone else took this card first")
     return Result(
@@ -184,14 +214,17 @@ def race_outcome(*, code: str, actor: Actor, take_id: int) -> Result:
             "bonus": take.bonus,
             "reaction_ms": round(take.reaction_ms),
         },
-        deadline=decided.deadline,
+        deadline=deadline,
     )
 
 
-def _right_take(room: Room, seat: Seat, card: BoardCard, settings, now, take=None) -> Result:
+def _right_take(
+    room: Room, seat: Seat, card: BoardCard, settings, now, take=None, race=None
+) -> Result:
     # Race: many players (on any process) tap this card at once. One UPDATE with
     # "taken_by IS NULL" in its WHERE clause runs atomically; its row count names the winner.
-    # (In a fair race, ``take`` is the window's fastest, taken when it arrived.)
+    # (In a fair race, ``take`` is the window's fastest, taken when it arrived, and ``race``
+    # all the window's right takes, whose times every screen is shown.)
     taken_at = take.created_at if take is not None else now
     won = BoardCard.objects.filter(pk=card.pk, taken_by__isnull=True, timed_out=False).update(
         taken_by=seat, taken_at=taken_at
@@ -211,9 +244,11 @@ def _right_take(room: Room, seat: Seat, card: BoardCard, settings, now, take=Non
     point, bonus = rules.take_points(
         set_bonus=settings.set_bonus, field_taken_by_seat=taken_in_field, field_on_board=in_field
     )
-    Seat.objects.filter(pk=seat.pk).update(score=F("score") + point + bonus, cards=F("cards") + 1)
+    # Read back with the write: concurrent wrong takes of this seat may have moved its score.
+    _add_to_seat(seat, score=point + bonus, cards=1)
     if take is not None:
         Take.objects.filter(pk=take.pk).update(won=True, points=point, bonus=bonus)
+        take.won, take.points, take.bonus = True, point, bonus
     else:
         Take.objects.create(
             room=room, seat=seat, card=card, read_card=card, correct=True, won=True,
@@ -224,10 +259,8 @@ def _right_take(room: Room, seat: Seat, card: BoardCard, settings, now, take=Non
     Room.objects.filter(pk=room.pk, state=rules.READING, current_card=card).update(
         state=rules.TAKEN, deadline=pause, talk_until=room.talk_until
     )
-    # Re-read: concurrent wrong takes of this seat may have changed its score meanwhile.
-    seat.refresh_from_db()
     card.taken_by = seat
-    events.taken(room, card, seat, bonus=bonus, next_at=pause, now=now, race=take is not None)
+    events.taken(room, card, seat, bonus=bonus, next_at=pause, now=now, race=race)
     return Result(
         reply={"type": "take_result", "card": card.pk, "outcome": "won", "bonus": bonus},
         deadline=pause,
@@ -242,13 +275,21 @@ def _wrong_take(room: Room, seat: Seat, card: BoardCard, settings: rules.Setting
     return Result(reply=_wrong_reply(take, settings))
 
 
-def judge_wrong_takes(room: Room, read_card_id: int, *, taken_ms: float | None) -> None:
+def judge_wrong_takes(
+    room: Room, read_card_id: int, *, taken_ms: float | None, waiting: list[Take] | None = None
+) -> None:
     """A fair race's wrong takes, judged by reaction time as the right ones are: one that
     came before the winner's reaction (or with no winner) counts; one after it is void, as
-    a tap on a card already taken would be (its row goes, so no count or debrief sees it)."""
+    a tap on a card already taken would be (its row goes, so no count or debrief sees it).
+    ``waiting``: the pending wrong takes when the caller has read them already."""
     settings = room_settings(room)
-    waiting = Take.objects.filter(read_card_id=read_card_id, correct=False, pending=True)
-    for take in waiting.order_by("reaction_ms", "pk"):
+    if waiting is None:
+        waiting = list(
+            Take.objects.filter(
+                read_card_id=read_card_id, correct=False, pending=True
+            ).select_related("seat", "card__value_type")
+        )
+    for take in sorted(waiting, key=lambda t: (t.reaction_ms, t.pk)):
         if taken_ms is not None and take.reaction_ms >= taken_ms:
             take.delete()
         else:
@@ -259,14 +300,27 @@ def _count_wrong_take(room: Room, take: Take, settings: rules.Settings) -> None:
     effect = rules.wrong_take(settings.wrong_take)
     Take.objects.filter(pk=take.pk).update(points=effect.points, pending=False)
     take.points, take.pending = effect.points, False
-    Seat.objects.filter(pk=take.seat_id).update(
-        score=F("score") + effect.points, wrong_takes=F("wrong_takes") + 1
-    )
-    seat = Seat.objects.get(pk=take.seat_id)
+    seat = take.seat
+    _add_to_seat(seat, score=effect.points, wrong_takes=1)
     # Sent in every mode, so every screen's counts stay true; "off" screens show nothing.
     events.otetsuki(
         room, seat, take, mode=settings.wrong_take, points=effect.points, locked=effect.locks_out
     )
+
+
+def _add_to_seat(seat: Seat, **added: int) -> None:
+    """Add to a seat's counters and read them back, in one statement (UPDATE … RETURNING):
+    the seat's other takes, on any process, may have moved them since it was read."""
+    table = connection.ops.quote_name(Seat._meta.db_table)
+    column = connection.ops.quote_name
+    sets = ", ".join(f"{column(name)} = {column(name)} + %s" for name in added)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {sets} WHERE id = %s "  # noqa: S608 - names from code, not input
+            "RETURNING score, cards, wrong_takes",
+            [*added.values(), seat.pk],
+        )
+        seat.score, seat.cards, seat.wrong_takes = cursor.fetchone()
 
 
 def _wrong_reply(take: Take, settings: rules.Settings) -> dict:
