@@ -21,7 +21,7 @@ from games import events, fairness, rules
 from games.models import BoardCard, Room, Seat, Take
 from games.outcome import Result
 from games.rules import RuleError
-from games.selectors import Actor, board_query, get_room, room_settings, wrong_takes
+from games.selectors import Actor, board_query, get_room, room_settings
 
 
 @transaction.atomic
@@ -52,6 +52,18 @@ def card_take(
         raise RuleError("not_player", "you are no longer in this room")
     card = board_query(room).filter(pk=card_id).first()
     on_board = card is not None
+    reading = on_board and room.state == rules.READING
+    # This seat's earlier taps of this reading: its wrong ones lock it out (penalty), and a
+    # second tap of the right card in a fair window keeps the first. One read for both.
+    mine = (
+        list(
+            Take.objects.filter(read_card_id=room.current_card_id, seat=seat).values_list(
+                "correct", "pk"
+            )
+        )
+        if reading and (settings.fair or settings.wrong_take == rules.PENALTY)
+        else []
+    )
     rules.check_take(
         rules.TakeAttempt(
             state=room.state,
@@ -60,24 +72,26 @@ def card_take(
             card_gone=on_board and bool(card.taken_by_id or card.timed_out),
             deadline_passed=rules.is_due(room.deadline, now),
             wrong_takes_this_card=(
-                wrong_takes(room.current_card_id, seat.pk)
-                if on_board and room.state == rules.READING and settings.wrong_take == rules.PENALTY
+                sum(not correct for correct, _ in mine)
+                if settings.wrong_take == rules.PENALTY
                 else 0
             ),
             wrong_take_mode=settings.wrong_take,
         )
     )
     if settings.fair:
-        return _candidate(room, seat, card, settings, arrived, latency, claimed_ms)
+        earlier = next((pk for correct, pk in mine if correct), None)
+        return _candidate(room, seat, card, settings, arrived, latency, claimed_ms, earlier)
     if card.pk != room.current_card_id:
         return _wrong_take(room, seat, card, settings)
     return _right_take(room, seat, card, settings, now)
 
 
-def _candidate(room, seat, card, settings, arrived, latency, claimed_ms) -> Result:
+def _candidate(room, seat, card, settings, arrived, latency, claimed_ms, earlier) -> Result:
     """A take in a fair race, right or wrong: stored with its reaction time and judged when
     the decision window closes (``race_decide``). The first take opens the window, long
-    enough for the slowest connected taker's take."""
+    enough for the slowest connected taker's take. ``earlier``: the seat's right take in
+    this window, if it has one."""
     if room.window_closes_at is not None and arrived >= room.window_closes_at:
         raise RuleError("card_taken", "someone else took this card first")
     correct = card.pk == room.current_card_id
@@ -92,10 +106,8 @@ def _candidate(room, seat, card, settings, arrived, latency, claimed_ms) -> Resu
     # A device's own time counts only where it saw the reading itself (auto reader).
     claimed = claimed_ms if reveal == fairness.DEVICE else None
     checked = fairness.checked_claim(estimate, claimed, latency.jitter_ms)
-    if correct:  # a second tap of the right card in the window: the first one stands
-        earlier = Take.objects.filter(read_card=card, card=card, seat=seat).first()
-        if earlier is not None:
-            return Result(deadline=room.window_closes_at, pending=earlier.pk)
+    if correct and earlier is not None:  # a second tap of the right card: the first stands
+        return Result(deadline=room.window_closes_at, pending=earlier)
     take = Take.objects.create(
         room=room, seat=seat, card=card, read_card_id=room.current_card_id, correct=correct,
         won=False, pending=not correct, reaction_ms=checked.reaction_ms,
@@ -122,7 +134,9 @@ def _open_window(room: Room, reveal: str, arrived) -> None:
         window_closes_at__isnull=True,
     ).update(window_closes_at=closes):
         BoardCard.objects.filter(pk=room.current_card_id).update(window_ms=wait)
-    room.refresh_from_db(fields=["window_closes_at"])
+        room.window_closes_at = closes
+    else:
+        room.refresh_from_db(fields=["window_closes_at"])
 
 
 @transaction.atomic
