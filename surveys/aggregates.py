@@ -6,6 +6,7 @@ data); the comments under the options (reasons, "other" texts, free text) are re
 asked for, as a stream of those texts alone."""
 
 from collections import Counter, defaultdict
+from itertools import islice
 
 import pandas as pd
 from django.db import connection
@@ -13,7 +14,9 @@ from django.db.models import Count, F, Min, Q
 from django.db.models.expressions import RawSQL
 from django.db.models.fields.json import KeyTransform
 
-from surveys.analysis import NONE_OPTION, TABLE_COLUMNS, _code, _text
+from surveys.cells import NONE_OPTION, TABLE_COLUMNS
+from surveys.cells import answer_code as _code
+from surveys.cells import answer_text as _text
 from surveys.models import ValueItem
 from surveys.questionnaires import GENDER_CODES, MULTI, QUESTIONNAIRES, SCALE, SINGLE, TEXT, VALUES
 
@@ -58,7 +61,7 @@ class _Counts:
         return out
 
 
-def _row(qn, code, kind, option, counts: _Counts, total, comments=(), originals=()):
+def _row(qn, code, kind, option, counts: _Counts, total, comments=(), originals=(), written=0):
     return {
         "questionnaire": qn,
         "question": code,
@@ -68,52 +71,94 @@ def _row(qn, code, kind, option, counts: _Counts, total, comments=(), originals=
         **{g: int(counts.by.get(g, 0)) for g in GENDER_CODES},
         "pct": 100.0 * counts.n / total if total else 0.0,
         "comments": list(comments),
+        "comments_total": int(written),
         "originals": list(originals),
     }
 
 
-def group_table_db(responses, questionnaire: int, *, comments: bool = True) -> pd.DataFrame:
-    """:func:`surveys.analysis.group_table` of these responses (a queryset), counted in the
-    database. Without ``comments`` the comment lists stay empty (the tables CSV has none)."""
+def answer_cube(responses, questionnaire: int) -> list[tuple[str, dict, int]]:
+    """Each distinct (gender, answers) of the questionnaire's single and scale answers as
+    stored, free texts and reasons as written or not (True/False), with how many responses
+    gave it: one GROUP BY. The tables count it (:func:`group_table_db`) and the statistics
+    expand it back into one row per response (:func:`cube_frame`), so a page reads the
+    answers once."""
     qn = QUESTIONNAIRES[questionnaire]
     responses = responses.filter(questionnaire=questionnaire).order_by()
-    reasons = {q.comment_for: q.code for q in qn.questions if q.comment_for}
-    shown = [q for q in qn.questions if not q.comment_for]
-    cube = [q for q in shown if q.kind in (SINGLE, SCALE, TEXT)]
-    names = {q.code: f"a{i}" for i, q in enumerate(cube)}
+    texts = {q.code for q in qn.questions if q.kind == TEXT or q.comment_for}
+    cube = [q.code for q in qn.questions if q.kind in (SINGLE, SCALE) or q.code in texts]
+    names = {code: f"a{i}" for i, code in enumerate(cube)}
     exprs = {
-        names[q.code]: _has_text(q.code) if q.kind == TEXT else KeyTransform(q.code, "answers")
-        for q in cube
+        names[code]: _has_text(code) if code in texts else KeyTransform(code, "answers")
+        for code in cube
     }
+    grouped = responses.annotate(**exprs).values("gender", *exprs).annotate(n=Count("pk"))
+    return [(row["gender"], {code: row[names[code]] for code in cube}, row["n"]) for row in grouped]
+
+
+def option_counts(cube, code: str, gender: str | None = None) -> Counter:
+    """How many responses of the cube (of one gender, if given) counted under each option of
+    a single or scale question (None: no answer)."""
+    counts = Counter()
+    for who, answers, n in cube:
+        if gender is None or who == gender:
+            counts[_code(answers[code])] += n
+    return counts
+
+
+def group_table_db(
+    responses, questionnaire: int, *, comments: bool = True, shown: int | None = None, cube=None
+) -> pd.DataFrame:
+    """:func:`surveys.analysis.group_table` of these responses (a queryset), counted in the
+    database. Without ``comments`` the comment lists stay empty (the tables CSV has none);
+    with ``shown`` a row lists only its first ``shown`` comments (``comments_total`` still
+    counts them all). ``cube``: the :func:`answer_cube` already read, if any."""
+    qn = QUESTIONNAIRES[questionnaire]
+    if cube is None:
+        cube = answer_cube(responses, questionnaire)
+    responses = responses.filter(questionnaire=questionnaire).order_by()
+    reasons = {q.comment_for: q.code for q in qn.questions if q.comment_for}
+    shown = shown if comments else 0
+    listed_ = [q for q in qn.questions if not q.comment_for]
     everyone = _Counts()
-    tally: dict[str, dict] = {q.code: defaultdict(_Counts) for q in cube}
-    for row in responses.annotate(**exprs).values("gender", *exprs).annotate(n=Count("pk")):
-        everyone.add(row["gender"], row["n"])
-        for q in cube:
-            value = row[names[q.code]]
-            key = bool(value) if q.kind == TEXT else _code(value)
-            tally[q.code][key].add(row["gender"], row["n"])
+    tally: dict[str, dict] = defaultdict(lambda: defaultdict(_Counts))
+    with_reason: dict[str, Counter] = defaultdict(Counter)
+    for gender, answers, n in cube:
+        everyone.add(gender, n)
+        for question in listed_:
+            code = question.code
+            if question.kind == TEXT:
+                tally[code][bool(answers[code])].add(gender, n)
+            elif question.kind in (SINGLE, SCALE):
+                key = _code(answers[code])
+                tally[code][key].add(gender, n)
+                if code in reasons and answers[reasons[code]]:
+                    with_reason[code][key] += n
     total = everyone.n
     rows = [_row(questionnaire, "N", "n", "respondents", everyone, total)]
-    for question in shown:
+    for question in listed_:
         code = question.code
         if question.kind in (SINGLE, SCALE):
-            listed = _reasons(responses, code, reasons.get(code)) if comments else {}
+            listed = {}
+            if comments and code in reasons:
+                listed = _reasons(responses, code, reasons[code], shown, with_reason[code])
             for option in question.options:
                 rows.append(_row(questionnaire, code, question.kind, option.code,
                                  tally[code][option.code], total,
-                                 listed.get(option.code, ())))  # fmt: skip
+                                 listed.get(option.code, ()),
+                                 written=with_reason[code][option.code]))  # fmt: skip
             if tally[code][None].n:
                 rows.append(_row(questionnaire, code, question.kind, NONE_OPTION,
-                                 tally[code][None], total, listed.get(None, ())))  # fmt: skip
+                                 tally[code][None], total, listed.get(None, ()),
+                                 written=with_reason[code][None]))  # fmt: skip
         elif question.kind == MULTI:
-            rows += _multi_rows(responses, questionnaire, question, total, comments)
+            rows += _multi_rows(responses, questionnaire, question, total, comments, shown)
         elif question.kind == VALUES:
             rows += _value_rows(responses, questionnaire, code, everyone, total)
         elif question.kind == TEXT:
-            texts = _texts(responses, code) if comments else []
-            rows.append(_row(questionnaire, code, TEXT, "with comments", tally[code][True],
-                             total, texts))  # fmt: skip
+            written = tally[code][True]
+            texts = _texts(responses, code, shown) if comments else []
+            rows.append(_row(questionnaire, code, TEXT, "with comments", written, total, texts,
+                             written=written.n))  # fmt: skip
             rows.append(_row(questionnaire, code, TEXT, "no comments", tally[code][False],
                              total))  # fmt: skip
     return pd.DataFrame(rows, columns=TABLE_COLUMNS)
@@ -126,39 +171,52 @@ def _stream(responses, *codes):
     return picked.annotate(**exprs).values_list(*exprs).iterator(chunk_size=CHUNK)
 
 
-def _reasons(responses, code: str, reason: str | None) -> dict:
+def _reasons(responses, code: str, reason: str, shown: int | None, written: Counter) -> dict:
+    """The reasons written under each option, in the frame's order: all of them, or the
+    first ``shown`` (reading stops once every option has its share: ``written`` counts)."""
     listed = defaultdict(list)
-    if reason:
-        for value, text in _stream(responses, code, reason):
-            if _text(text):
-                listed[_code(value)].append(_text(text))
+    for value, text in _stream(responses, code, reason):
+        if not _text(text):
+            continue
+        key = _code(value)
+        if shown is None or len(listed[key]) < shown:
+            listed[key].append(_text(text))
+        elif all(len(listed[k]) >= min(shown, n) for k, n in written.items()):
+            break
     return listed
 
 
-def _texts(responses, code: str) -> list[str]:
-    return [_text(v) for (v,) in _stream(responses, code) if _text(v)]
+def _texts(responses, code: str, shown: int | None) -> list[str]:
+    texts = (_text(v) for (v,) in _stream(responses, code) if _text(v))
+    return list(islice(texts, shown))
 
 
-def _multi_rows(responses, qn, question, total, comments):
+def _multi_rows(responses, qn, question, total, comments, shown):
     code = question.code
     chosen: dict = defaultdict(_Counts)
     skipped = _Counts()
-    values = responses.annotate(v=KeyTransform(code, "answers")).values("gender", "v")
-    for row in values.annotate(n=Count("pk")):
+    written = 0  # "other" ticked with its text written
+    values = responses.annotate(v=KeyTransform(code, "answers"), t=_has_text(f"{code}_other"))
+    for row in values.values("gender", "v", "t").annotate(n=Count("pk")):
         picked = set(row["v"]) if isinstance(row["v"], list | tuple) else set()
         for option in picked:
             chosen[option].add(row["gender"], row["n"])
         if not picked:
             skipped.add(row["gender"], row["n"])
+        if "other" in picked and row["t"]:
+            written += row["n"]
     others = []
-    if comments and total:
-        for picked, text in _stream(responses, code, f"{code}_other"):
-            if isinstance(picked, list | tuple) and "other" in picked and _text(text):
-                others.append(_text(text))
-    rows = [
-        _row(qn, code, MULTI, o.code, chosen[o.code], total, others if o.code == "other" else ())
-        for o in question.options
-    ]
+    if comments and written:
+        texts = (
+            _text(text)
+            for picked, text in _stream(responses, code, f"{code}_other")
+            if isinstance(picked, list | tuple) and "other" in picked and _text(text)
+        )
+        others = list(islice(texts, shown))
+    rows = []
+    for option in question.options:
+        listed = (others, (), written) if option.code == "other" else ()
+        rows.append(_row(qn, code, MULTI, option.code, chosen[option.code], total, *listed))
     if skipped.n:
         rows.append(_row(qn, code, MULTI, NONE_OPTION, skipped, total))
     return rows

@@ -16,40 +16,16 @@ from django.utils.translation import gettext
 from scipy import stats
 
 from surveys import dunn, effects, exact, ordinal
+from surveys.cells import NONE_OPTION, TABLE_COLUMNS  # noqa: F401 (the tables' API)
+from surveys.cells import answer_code as _code
+from surveys.cells import answer_text as _text
+from surveys.cells import present as _present
 from surveys.correction import HOLM, adjust_p, correct  # noqa: F401 (adjust_p: the API)
 from surveys.questionnaires import GENDER_CODES, MULTI, QUESTIONNAIRES, SCALE, SINGLE, TEXT, VALUES
 from surveys.text import normalize_text
 
-TABLE_COLUMNS = [
-    "questionnaire",
-    "question",
-    "kind",
-    "option",
-    "n",
-    "man",
-    "woman",
-    "no_response",
-    "pct",
-    "comments",
-    "originals",
-]
-NONE_OPTION = "_none"  # a "no answer" row, shown only when someone skipped the question
 MIN_PER_GROUP = 5  # below this a comparison is "too few responses to say"
 ALPHA = 0.05
-
-
-def _present(value) -> bool:
-    if value is None:
-        return False
-    if isinstance(value, float) and math.isnan(value):
-        return False
-    if isinstance(value, str | list | tuple):
-        return len(value) > 0
-    return True
-
-
-def _text(value) -> str:
-    return value.strip() if isinstance(value, str) else ""
 
 
 def _gender_counts(genders: pd.Series) -> dict[str, int]:
@@ -69,6 +45,7 @@ def _row(qn: int, code: str, kind: str, option: str, genders: pd.Series, total: 
         **counts,
         "pct": 100.0 * n / total if total else 0.0,  # rounded once, when shown (text.percent)
         "comments": extra.get("comments", []),
+        "comments_total": len(extra.get("comments", [])),
         "originals": extra.get("originals", []),
     }
 
@@ -173,14 +150,6 @@ def ensure_columns(frame: pd.DataFrame) -> pd.DataFrame:
                 if name not in frame:
                     frame[name] = pd.Series([None] * len(frame), dtype=object)
     return frame
-
-
-def _code(value) -> str | None:
-    if not _present(value):
-        return None
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
 
 
 def _comments(frame, reason_code, mask) -> list[str]:

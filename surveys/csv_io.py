@@ -266,7 +266,7 @@ def long_rows(
 
 def table_option_label(row, values: dict, lang: str = "en") -> str:
     """The words for a table row's option (labels of the questionnaire, deck value names)."""
-    from surveys.analysis import NONE_OPTION  # deferred: analysis loads pandas and scipy
+    from surveys.cells import NONE_OPTION
 
     option = row["option"]
     if row["question"] == "N":

@@ -1,4 +1,5 @@
-"""Selectors: stored responses → the frames that surveys/analysis.py works on."""
+"""Selectors: stored responses → the frames that surveys/analysis.py works on (read row by
+row, or expanded from the answer cubes of surveys/aggregates.py)."""
 
 import pandas as pd
 
@@ -29,3 +30,17 @@ def groups_frame(groups, codes=None) -> pd.DataFrame:
     if not frames:
         return ensure_columns(pd.DataFrame())
     return pd.concat(frames, ignore_index=True)
+
+
+def cube_frame(cubes, codes) -> pd.DataFrame:
+    """The statistics' frame (surveys/frames.py, ``codes`` only) from answer cubes: for each
+    ``(group name, questionnaire, cube)`` one row per response, in no particular order."""
+    rows, counts = [], []
+    for group, number, cube in cubes:
+        for gender, answers, n in cube:
+            picked = {c: answers[c] for c in codes if answers.get(c) is not None}
+            rows.append({"group": group, "questionnaire": number, "gender": gender, **picked})
+            counts.append(n)
+    frame = pd.DataFrame(rows)
+    frame = frame.loc[frame.index.repeat(counts)].reset_index(drop=True) if rows else frame
+    return frame.reindex(columns=[*BASE_COLUMNS, *codes])

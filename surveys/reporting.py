@@ -7,7 +7,6 @@ import pandas as pd
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from surveys import effects
 from surveys.csv_io import table_option_label
 from surveys.questionnaires import QUESTIONNAIRES, question
 from surveys.text import percent
@@ -61,6 +60,8 @@ def table_sections(table: pd.DataFrame, values: dict, lang: str) -> list[dict]:
                 # the share of those who answered (surveys.tables.with_missing), if given
                 "pct_answered_text": _share(row.get("pct_answered")),
                 "comments": list(row["comments"]),
+                # comments written but not listed (a page lists the first few)
+                "comments_more": int(row.get("comments_total", 0)) - len(row["comments"]),
                 "originals": list(row["originals"]),
             }
         )
@@ -159,6 +160,8 @@ def effect_text(result: dict) -> str:
 
 def effect_note(result: dict) -> str:
     """What goes with the effect size: the bias-corrected V, or why no interval is given."""
+    from surveys import effects  # deferred: it loads scipy, which the tables do not need
+
     notes = []
     if _ok(result.get("effect_corrected")):
         notes.append(_("bias-corrected V = %(v).2f") % {"v": result["effect_corrected"]})

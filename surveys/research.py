@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from games import debrief, reports
 from surveys import charts, gameplay, ordinal, play_figures
-from surveys.aggregates import group_table_db
+from surveys.aggregates import answer_cube, group_table_db, option_counts
 from surveys.aliases import value_catalogue
 from surveys.analysis import (
     MIN_FOR_CORRELATION,
@@ -20,7 +20,7 @@ from surveys.analysis import (
 )
 from surveys.correction import HOLM, METHODS
 from surveys.csv_io import table_option_label
-from surveys.frames import groups_frame
+from surveys.frames import cube_frame
 from surveys.questionnaires import (
     GENDER_CODES,
     GENDERS,
@@ -38,6 +38,7 @@ from surveys.text import percent
 
 CHARTED = {SCALE, MULTI, VALUES}
 STATISTICS_CODES = [q.code for q in all_questions() if q.kind in (SCALE, SINGLE)]
+COMMENTS_SHOWN = 20  # per table row on the page; the long export lists every comment
 COMPARED_GENDERS = ["man", "woman"]  # the order of the rows, U and r; a withheld gender is left out
 BAND_LABELS = {
     "low": gettext_lazy("below 50%"),
@@ -68,19 +69,28 @@ class GroupReport:
         self.by_gender = by_gender
         self.correction = correction if correction in METHODS else HOLM
         self.values, self.aliases = value_catalogue()
-        # The statistics need each person's scale and single answers, and only those; the
-        # tables are counted in the database (surveys/aggregates.py), once per page.
-        self.frame = groups_frame(self.groups, codes=STATISTICS_CODES)
-        self.own = self.frame[self.frame["group"] == group.name]
+        # Each group's answers are read once per questionnaire, as a GROUP BY (its cube):
+        # the tables count it, and the statistics expand it into one row per response.
+        self._cubes: dict = {}
         self._tables: dict = {}
+        cubes = [(g.name, n, self._cube(g, n)) for g in self.groups
+                 for n in QUESTIONNAIRES]  # fmt: skip
+        self.frame = cube_frame(cubes, STATISTICS_CODES)
+        self.own = self.frame[self.frame["group"] == group.name]
+
+    def _cube(self, group, number: int):
+        if (group.pk, number) not in self._cubes:
+            self._cubes[group.pk, number] = answer_cube(group.responses(), number)
+        return self._cubes[group.pk, number]
 
     def table(self, number: int) -> pd.DataFrame:
-        return self._table(("group", number), self.group.responses(), number, comments=True)
-
-    def _table(self, key, responses, number: int, comments: bool = False) -> pd.DataFrame:
-        if key not in self._tables:
-            self._tables[key] = group_table_db(responses, number, comments=comments)
-        return self._tables[key]
+        """The group's table, each row with its first few comments (the export has all)."""
+        if number not in self._tables:
+            self._tables[number] = group_table_db(
+                self.group.responses(), number, shown=COMMENTS_SHOWN,
+                cube=self._cube(self.group, number),
+            )  # fmt: skip
+        return self._tables[number]
 
     def questionnaires(self) -> list[dict]:
         answered = sorted(int(q) for q in self.own["questionnaire"].dropna().unique()) or [1, 2]
@@ -170,13 +180,9 @@ class GroupReport:
             ordered = q.ranked_options
             labels = [str(o.label) for o in ordered]
             rows = []
-            for name, part in self._chart_parts():
-                if part is None:  # the group itself: the table its section shows
-                    table = self.table(number)
-                else:
-                    table = self._table((name, number), part, number)
-                counts = table[table["question"] == code].set_index("option")["n"]
-                rows.append((name, [int(counts.get(o.code, 0)) for o in ordered]))
+            for name, cube, gender in self._chart_parts(number):
+                counts = option_counts(cube, code, gender)
+                rows.append((name, [counts[o.code] for o in ordered]))
             return charts.diverging_bars(
                 f"{code}. {q.text}", labels, rows, _("Share of those who answered.")
             )
@@ -192,14 +198,16 @@ class GroupReport:
             _("Percent of the group's respondents (N = %(n)d).") % {"n": int(table.iloc[0]["n"])},
         )
 
-    def _chart_parts(self):
+    def _chart_parts(self, number: int):
+        """(name, answer cube, gender or None) of each bar of a diverging chart."""
+        own = self._cube(self.group, number)
         if self.by_gender:
             for option in GENDERS:
                 if (self.own["gender"] == option.code).any():
-                    yield str(option.label), self.group.responses().filter(gender=option.code)
+                    yield str(option.label), own, option.code
             return
         for group in self.groups:
-            yield group.name, None if group is self.group else group.responses()
+            yield group.name, self._cube(group, number), None
 
 
 def _p_text(p: float) -> str:

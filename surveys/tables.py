@@ -1,20 +1,13 @@
-"""Both questionnaires' tables of one group, and the missing-data columns of a table."""
+"""The missing-data columns of a published table (surveys/aggregates.py counts it)."""
 
 import math
 
 import pandas as pd
 
-from surveys.analysis import NONE_OPTION, TABLE_COLUMNS, group_table
+from surveys.cells import NONE_OPTION
 from surveys.questionnaires import TEXT
 
 MISSING_COLUMNS = ["answered", "no_answer", "pct_answered"]
-
-
-def group_tables(frame: pd.DataFrame, aliases: dict) -> pd.DataFrame:
-    """The tables of the questionnaires the group answered (both when it answered none)."""
-    answered = sorted(int(q) for q in frame["questionnaire"].dropna().unique()) or [1, 2]
-    parts = [group_table(frame, number, aliases) for number in answered]
-    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=TABLE_COLUMNS)
 
 
 def with_missing(table: pd.DataFrame) -> pd.DataFrame:

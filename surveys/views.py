@@ -343,6 +343,7 @@ def research_group(request, pk: int):
         "correction": report.correction,
         "rooms": report.group.rooms.all(),
         "gameplay": report.gameplay(),
+        "long_url": reverse("surveys:group_export_csv", args=[pk, "long"]),
     }
     return render(request, "surveys/research_group.html", context)
 

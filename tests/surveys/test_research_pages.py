@@ -194,3 +194,22 @@ def test_an_empty_group_shows_empty_tables(admin_client, deck):
     assert page.status_code == 200 and "Were you satisfied?" in page.content.decode()
     rows = body(admin_client.get(f"/en/survey/research/group/{empty.pk}/tables.csv"))
     assert b"\r\nA,Dissatisfied,0,0,0,0," in rows
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_the_page_lists_the_first_comments_and_points_to_the_rest(admin_client, deck, lang):
+    """At 100,000 responses a row's comments were 75,000 list items (a 5 MB page): a row lists
+    its first 20, says how many more there are and links the export that has them all."""
+    group = Group.objects.create(name="Big lecture")
+    for i in range(25):
+        answers = {"A": "satisfied", "A_reason": f"reason-{i:02d}", "G": f"free-{i:02d}"}
+        Response.objects.create(questionnaire=1, group=group, respondent=f"r{i}",
+                                source=Response.IMPORT, gender="man", answers=answers)  # fmt: skip
+    html = admin_client.get(f"/{lang}/survey/research/group/{group.pk}/").content.decode()
+    for kind in ("reason", "free"):
+        assert all(f"{kind}-{i:02d}" in html for i in range(20))
+        assert not any(f"{kind}-{i:02d}" in html for i in range(20, 25))
+    long_export = f'href="/{lang}/survey/research/group/{group.pk}/responses-long.csv"'
+    more = "… and 5 more comments" if lang == "en" else "ほか5件のコメント"
+    assert html.count(more) == 2
+    assert html.count(long_export) == 3  # the export links at the top, and one per such row

@@ -92,6 +92,45 @@ def test_it_counts_in_the_database_what_pandas_counts(deck, rows):
         assert_same(group_table_db(group.responses(), number), group_table(frame, number, aliases))
 
 
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(rows=people(), shown=st.integers(0, 3))
+def test_a_page_lists_the_first_comments_and_counts_them_all(deck, rows, shown):
+    group = store(rows)
+    for number in (1, 2):
+        every = group_table_db(group.responses(), number)
+        few = group_table_db(group.responses(), number, shown=shown)
+        assert few["comments_total"].tolist() == [len(c) for c in every["comments"]]
+        assert few["comments"].tolist() == [c[:shown] for c in every["comments"]]
+        assert few.drop(columns="comments").equals(every.drop(columns="comments"))
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(rows=people())
+def test_the_statistics_frame_from_the_cube_is_the_frame_read_row_by_row(deck, rows):
+    """The research page expands the tables' GROUP BY back into one row per response: the
+    same rows (values and dtypes) as reading each response, but for their order."""
+    from surveys.aggregates import answer_cube
+    from surveys.frames import cube_frame, groups_frame
+    from surveys.research import STATISTICS_CODES
+
+    group = store(rows)
+    cubes = [(group.name, n, answer_cube(group.responses(), n)) for n in (1, 2)]
+    expanded = cube_frame(cubes, STATISTICS_CODES)
+    read = groups_frame([group], codes=STATISTICS_CODES)
+    used = ["group", "questionnaire", "gender", *STATISTICS_CODES]
+
+    def rows_of(frame):
+        return sorted(map(repr, frame[used].to_dict("records")))
+
+    assert len(expanded) == len(read)
+    assert rows_of(expanded) == rows_of(read)
+    assert expanded[used].dtypes.to_dict() == read[used].dtypes.to_dict()
+
+
 def test_it_maps_aliases_and_keeps_the_wordings(deck):
     rows = [
         (1, 1, "man", {"F": ["Corporate value", "Firm value", "my own value"], "A": "satisfied",
