@@ -5,7 +5,6 @@ from html import escape
 
 from surveys.text import percent
 
-WIDTH = 760
 FONT = (
     "system-ui, -apple-system, 'Segoe UI', 'Hiragino Sans', 'Noto Sans CJK JP', "
     "'Yu Gothic', Meiryo, sans-serif"
@@ -16,7 +15,7 @@ NEUTRAL = "#c8c8c8"
 BAR = "#8a1c1c"
 
 
-def _svg(height: int, title: str, body: list[str], width: int = WIDTH) -> str:
+def _svg(height: int, title: str, body: list[str], width: int) -> str:
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
         f'width="{width}" height="{height}" role="img" aria-label="{escape(title)}" '
@@ -39,7 +38,7 @@ def shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-LIKERT_WIDTH = 360  # narrow on purpose: a phone (390 px) draws it at about 0.95×, text ≥ 12 px
+CHART_WIDTH = 360  # narrow on purpose: a phone (390 px) draws a chart at about 0.95×, text ≥ 12 px
 
 
 def text_width(text: str, size: float = 13) -> float:
@@ -75,7 +74,7 @@ def diverging_bars(
     """
     k = len(option_labels)
     colours = _colours(k)
-    width, pad, ends = LIKERT_WIDTH, 12, 40
+    width, pad, ends = CHART_WIDTH, 12, 40
     left, right = pad + ends, width - pad - ends
     half = (right - left) / 2
     centre = left + half
@@ -153,24 +152,34 @@ def diverging_bars(
 
 
 def bars(title: str, items: list[tuple[str, int, float]], note: str = "") -> str:
-    """Horizontal bars: (label, count, percent of respondents)."""
-    label_w, top, row_h = 230, 44, 26
-    plot_w = WIDTH - label_w - 90
-    height = top + row_h * max(len(items), 1) + 36
-    body = [f'<text x="12" y="24" font-size="15" font-weight="700">{escape(title)}</text>']
-    for i, (label, count, pct) in enumerate(items):
-        y = top + i * row_h
-        w = plot_w * pct / 100  # bars on a 0–100 % axis, comparable across charts
+    """Horizontal bars: (label, count, percent of respondents), on a 0–100 % axis so charts
+    compare. As narrow as the Likert chart, each label on its own line above its bar, so a
+    phone draws the text at about 12 px (at 760 px wide with labels beside the bars it was 6)."""
+    width, pad, figures = CHART_WIDTH, 12, 86  # figures: room for "1234 (100%)"
+    plot_w = width - 2 * pad - figures
+    body, y = [], 8
+    for line in wrap(title, width - 2 * pad, 15):
+        y += 19
         body.append(
-            f'<text x="{label_w - 8}" y="{y + 17}" text-anchor="end">{escape(label[:34])}</text>'
+            f'<text x="{pad}" y="{y}" font-size="15" font-weight="700">{escape(line)}</text>'
         )
+    y += 8
+    for label, count, pct in items:
+        lines = wrap(label, width - 2 * pad) or [""]
+        if len(lines) > 2:  # two lines at most; the whole label stays in the bar's tooltip
+            lines = [lines[0], lines[1][:-1] + "…"]
+        for line in lines:
+            y += 16
+            body.append(f'<text x="{pad}" y="{y}">{escape(line)}</text>')
+        w = plot_w * pct / 100
         body.append(
-            f'<rect x="{label_w}" y="{y + 4}" width="{w:.1f}" height="{row_h - 8}" '
-            f'fill="{BAR}"><title>{escape(label)}: {count}</title></rect>'
+            f'<rect x="{pad}" y="{y + 5}" width="{w:.1f}" height="16" fill="{BAR}">'
+            f"<title>{escape(label)}: {count}</title></rect>"
         )
-        body.append(
-            f'<text x="{label_w + w + 6:.1f}" y="{y + 17}">{count} ({percent(pct)}%)</text>'
-        )
-    if note:
-        body.append(f'<text x="12" y="{height - 12}" fill="#555">{escape(note)}</text>')
-    return _svg(height, title, body)
+        body.append(f'<text x="{pad + w + 6:.1f}" y="{y + 18}">{count} ({percent(pct)}%)</text>')
+        y += 28
+    height = y + 8
+    for line in wrap(note, width - 2 * pad) if note else []:
+        height += 17
+        body.append(f'<text x="{pad}" y="{height - 4}" fill="#555">{escape(line)}</text>')
+    return _svg(height + 6, title, body, width)

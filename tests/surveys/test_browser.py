@@ -2,6 +2,7 @@
 
 import http.cookiejar
 import json
+import os
 import re
 import threading
 import urllib.parse
@@ -15,6 +16,7 @@ from tests.surveys.conftest import respondent_in, seed_room
 pytestmark = pytest.mark.browser
 
 STAFF = ("researcher", "pw-researcher-7391")
+GALLERY = os.environ.get("VK_GALLERY")  # e.g. docs/img: keep the screenshots
 
 
 def stored(server, room: str) -> list[dict]:
@@ -234,3 +236,45 @@ def test_fifty_players_submitting_at_once_are_stored_once_each(server):
     rows = stored(server, room)
     assert len(rows) == players
     assert {r["respondent"] for r in rows} == tokens
+
+
+CHART_TEXT = """() => [...document.querySelectorAll('figure.chart svg')].map(svg => {
+  const box = svg.getBoundingClientRect();
+  const sizes = [...svg.querySelectorAll('text')].map(t =>
+      parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a);
+  return {label: svg.getAttribute('aria-label'), left: box.left, right: box.right,
+          smallest: Math.min(...sizes)};
+})"""
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+@pytest.mark.parametrize("size", [(390, 844), (1366, 768), (1920, 1080)])
+def test_every_chart_is_readable_on_a_phone_a_laptop_and_a_projector(
+    browser, server, staff, lang, size
+):
+    """Before: the bar charts were drawn 760 px wide, so a phone showed their text at 6 px."""
+    server.manage(
+        "shell",
+        "-c",
+        "from surveys.models import Group, Response; "
+        "g, made = Group.objects.get_or_create(name='Chart check'); "
+        "made and [Response.objects.create(questionnaire=1 + i % 2, group=g, respondent=f'c{i}', "
+        "source=Response.IMPORT, gender=('man', 'woman')[i % 2], answers={'A': 'satisfied', "
+        "'B': 'good', 'D': 80, 'F': ['Environmental value', 'Experience value'], 'B2': 1 + i % 5, "
+        "'E2': ['pretty', 'cool'], 'F2': ['when taking a card'], 'A2': ['Sensory value']}) "
+        "for i in range(30)]",
+    )
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]})
+    page = context.new_page()
+    log_in(page, server, staff)
+    page.goto(f"{server.url}/{lang}/survey/research/")
+    page.get_by_role("link", name="Chart check").click()
+    page.wait_for_selector("figure.chart svg")
+    charts = page.evaluate(CHART_TEXT)
+    if GALLERY:
+        page.screenshot(path=f"{GALLERY}/research-charts-{lang}-{size[0]}.png", full_page=True)
+    context.close()
+    assert len(charts) >= 8  # A–E, F, B2, D2, E2, F2, A2
+    for chart in charts:
+        assert 11 <= chart["smallest"] <= 20, chart  # px as drawn, after the SVG is scaled
+        assert 0 <= chart["left"] and chart["right"] <= size[0], chart
