@@ -372,14 +372,16 @@ def _not_tested(code: str, by: str, samples: dict, test: str, effect: str) -> di
         "effect_high": np.nan,
         "effect_ci": "",  # "bca", "percentile", "too_few" (no interval) or "" (no test)
         "effect_corrected": np.nan,  # Cramér's V: Bergsma's bias-corrected V beside it
+        "interval_of": "",  # what effect_low/high bound: "effect_size", or "effect_corrected"
         "ordinal": False,  # a rank test of a single question's ordered options
         "pairs": [],  # Dunn's follow-ups after a significant Kruskal-Wallis test
     }
 
 
-def _interval(result: dict, statistic, counts) -> None:
+def _interval(result: dict, statistic, counts, of: str = "effect_size") -> None:
     ci = effects.interval(statistic, counts)
-    result.update(effect_low=ci["low"], effect_high=ci["high"], effect_ci=ci["method"])
+    result.update(effect_low=ci["low"], effect_high=ci["high"], effect_ci=ci["method"],
+                  interval_of=of)  # fmt: skip
 
 
 def compare_scale(frame: pd.DataFrame, code: str, by: str = "group", groups=None) -> dict:
@@ -475,7 +477,9 @@ def compare_categories(frame: pd.DataFrame, code: str, by: str = "group", groups
         result.update(statistic=float(chi2), p_value=float(p), p_method="asymptotic")
     result.update(effect_size=v, effect_word=_size_word(v, (0.1, 0.3, 0.5)))
     result["effect_corrected"] = effects.cramers_v_corrected(observed)
-    _interval(result, effects.cramers_v, observed)
+    # V sits above 0 even with no association, and so does every resample's V: its interval
+    # would leave V out. The interval is the bias-corrected V's, which can reach 0.
+    _interval(result, effects.cramers_v_bias_corrected, observed, of="effect_corrected")
     result["verdict"] = "difference" if result["p_value"] < ALPHA else "no_difference"
     return result
 

@@ -58,18 +58,35 @@ def epsilon_squared(counts: np.ndarray) -> np.ndarray:
     return h / (n - 1)
 
 
-def cramers_v(counts: np.ndarray) -> np.ndarray:
-    """Cramér's V = √(χ²/(N·(min(r, c) − 1))), levels nobody chose left out (as the
-    contingency table leaves them out); 0 when only one level was chosen."""
+def _chi2_and_shape(counts: np.ndarray):
+    """χ² of each table in ``counts`` (..., rows, columns), its N and its rows and columns
+    anybody chose (levels nobody chose are left out, as the contingency table leaves them)."""
     rows, cols = counts.sum(axis=-1), counts.sum(axis=-2)
     n = rows.sum(axis=-1)
     expected = rows[..., :, None] * cols[..., None, :] / n[..., None, None]
     with np.errstate(divide="ignore", invalid="ignore"):
         cells = np.where(expected > 0, (counts - expected) ** 2 / expected, 0.0)
-    chi2 = cells.sum(axis=(-2, -1))
-    m = np.minimum((rows > 0).sum(axis=-1), (cols > 0).sum(axis=-1)) - 1
+    return cells.sum(axis=(-2, -1)), n, (rows > 0).sum(axis=-1), (cols > 0).sum(axis=-1)
+
+
+def cramers_v(counts: np.ndarray) -> np.ndarray:
+    """Cramér's V = √(χ²/(N·(min(r, c) − 1))); 0 when only one level was chosen."""
+    chi2, n, r, c = _chi2_and_shape(counts)
+    m = np.minimum(r, c) - 1
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(m > 0, np.sqrt(chi2 / (n * np.where(m > 0, m, 1))), 0.0)
+
+
+def cramers_v_bias_corrected(counts: np.ndarray) -> np.ndarray:
+    """:func:`cramers_v_corrected` of each table in ``counts`` at once (the bootstrap's
+    statistic); 0 where it is undefined (one level chosen), as V is. Unlike V it reaches 0
+    when there is no association, so its interval can hold its estimate near 0."""
+    chi2, n, r, c = _chi2_and_shape(counts)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        phi2 = np.maximum(0.0, chi2 / n - (r - 1) * (c - 1) / (n - 1))
+        m = np.minimum(r - (r - 1) ** 2 / (n - 1), c - (c - 1) ** 2 / (n - 1)) - 1
+        defined = (np.minimum(r, c) >= 2) & (m > 0)
+        return np.where(defined, np.sqrt(phi2 / np.where(defined, m, 1)), 0.0)
 
 
 def cramers_v_corrected(table) -> float:

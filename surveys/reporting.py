@@ -147,14 +147,22 @@ def plain_line(result: dict, labels: dict | None = None) -> str:
     ) % {"p": p}
 
 
+def _bounds(result: dict) -> str:
+    """ " [0.12, 0.63]": the 95 % bootstrap interval, if there is one."""
+    if not _ok(result.get("effect_low")):
+        return ""
+    return f" [{result['effect_low']:.2f}, {result['effect_high']:.2f}]"
+
+
 def effect_text(result: dict) -> str:
-    """ "r = 0.41 [0.12, 0.63]": the effect size and its 95 % bootstrap interval."""
+    """ "r = 0.41 [0.12, 0.63]": the effect size and its 95 % bootstrap interval (for V the
+    interval goes with the bias-corrected V, in :func:`effect_note`)."""
     symbol = EFFECT_SYMBOLS.get(result["effect_name"], result["effect_name"])
     if not _ok(result.get("effect_size")):
         return "—"
     text = f"{symbol} = {result['effect_size']:.2f}"
-    if _ok(result.get("effect_low")):
-        text += f" [{result['effect_low']:.2f}, {result['effect_high']:.2f}]"
+    if result.get("interval_of", "effect_size") == "effect_size":
+        text += _bounds(result)
     return text
 
 
@@ -164,7 +172,10 @@ def effect_note(result: dict) -> str:
 
     notes = []
     if _ok(result.get("effect_corrected")):
-        notes.append(_("bias-corrected V = %(v).2f") % {"v": result["effect_corrected"]})
+        corrected = _("bias-corrected V = %(v).2f") % {"v": result["effect_corrected"]}
+        if result.get("interval_of") == "effect_corrected":
+            corrected += _bounds(result)
+        notes.append(corrected)
     if result.get("effect_ci") == "too_few":
         notes.append(
             _("no interval: fewer than %(n)d answers in a group") % {"n": effects.MIN_PER_GROUP}

@@ -12,7 +12,7 @@ import pytest
 from django.utils import translation
 from scipy import stats
 
-from surveys import analysis, charts, dunn, effects, ordinal
+from surveys import analysis, charts, dunn, effects, ordinal, reporting
 from surveys.questionnaires import question
 from tests.surveys.test_csv_io import csv_rows, write
 from tests.surveys.test_statistics_review import category_frame, run, scale_frame
@@ -189,6 +189,41 @@ def test_the_category_comparison_carries_the_corrected_v():
     assert chi["effect_corrected"] == pytest.approx(effects.cramers_v_corrected(table), abs=1e-9)
 
 
+@pytest.mark.parametrize("table", [[[10, 5, 3], [4, 8, 9]], [[6, 1], [2, 7]],
+                                   [[3, 3, 4], [4, 3, 3], [3, 4, 3]]])  # fmt: skip
+def test_the_bias_corrected_v_of_many_tables_at_once_is_bergsma_s(table):
+    """The bootstrap's vectorised Ṽ equals the formula above, table by table and stacked."""
+    stacked = np.array([table, np.array(table)[:, ::-1]], dtype=float)
+    assert effects.cramers_v_bias_corrected(stacked).tolist() == pytest.approx(
+        [effects.cramers_v_corrected(t) for t in stacked], abs=1e-9
+    )
+
+
+def test_the_interval_of_v_near_zero_is_of_the_corrected_v_and_holds_it():
+    """Before: with no association (V = 0.02) every resample's V lay above V, and the page
+    printed "V = 0.02 [0.03, 0.12]", an interval without its estimate. Now the interval is
+    the bias-corrected V's (0 here), which a resample can reach."""
+    counts = {"One": {"satisfied": 52, "neither": 48, "dissatisfied": 50},
+              "Two": {"satisfied": 49, "neither": 51, "dissatisfied": 50}}  # fmt: skip
+    (chi,) = [r for r in analysis.compare_all(category_frame(counts)) if not r["ordinal"]]
+    table = [[52, 48, 50], [49, 51, 50]]
+    assert chi["effect_size"] == pytest.approx(math.sqrt(chi2_by_hand(table) / 300), abs=1e-9)
+    assert chi["effect_corrected"] == 0.0
+    assert chi["interval_of"] == "effect_corrected"
+    assert chi["effect_low"] == 0.0 <= chi["effect_corrected"] <= chi["effect_high"] < 0.2
+    # Shown as such: V alone, the interval beside the corrected V.
+    assert reporting.effect_text(chi) == f"V = {chi['effect_size']:.2f}"
+    assert reporting.effect_note(chi) == f"bias-corrected V = 0.00 [0.00, {chi['effect_high']:.2f}]"
+
+
+def test_a_strong_association_s_interval_holds_its_corrected_v():
+    counts = {"One": {"satisfied": 40, "neither": 5, "dissatisfied": 5},
+              "Two": {"satisfied": 5, "neither": 10, "dissatisfied": 35}}  # fmt: skip
+    (chi,) = [r for r in analysis.compare_all(category_frame(counts)) if not r["ordinal"]]
+    assert chi["effect_low"] <= chi["effect_corrected"] <= chi["effect_high"]
+    assert chi["effect_corrected"] < chi["effect_size"] and chi["effect_low"] > 0.4
+
+
 # --- bootstrap intervals ------------------------------------------------------------------
 
 
@@ -297,8 +332,9 @@ def test_the_statistics_csv_has_intervals_ordinal_columns_and_dunn_rows(deck, tm
             "--group", name)  # fmt: skip
     text = run("survey_stats", "--group", "X", "--compare", "Y", "Z", "--format", "csv")
     rows = csv_rows(text)
-    assert {"effect_low", "effect_high", "effect_ci", "effect_corrected", "versus", "q1", "q3",
-            "top_box_pct"} <= set(rows[0])  # fmt: skip
+    assert all(len(r) == len(rows[0]) for r in rows)
+    assert {"effect_low", "effect_high", "effect_ci", "interval_of", "effect_corrected",
+            "versus", "q1", "q3", "top_box_pct"} <= set(rows[0])  # fmt: skip
     dunn_rows = [r for r in rows if r["test"] == "dunn" and r["question"] == "B2"]
     hand = dunn_by_hand(THREE)
     assert [(r["group"], r["versus"]) for r in dunn_rows] == list(hand)

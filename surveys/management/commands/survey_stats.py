@@ -21,7 +21,8 @@ STATS_HEADER = ["question", "group", "n", "mean", "sd", "median", "ci_low", "ci_
 ORDINAL_HEADER = ["q1", "q3", "top_box_pct"]
 COMPARE_HEADER = ["test", "statistic", "p_value", "p_method", "p_se", "p_adjusted", "correction",
                   "effect_size", "effect_name", "reference", "higher", "effect_low",
-                  "effect_high", "effect_ci", "effect_corrected", "versus"]  # fmt: skip
+                  "effect_high", "effect_ci", "interval_of", "effect_corrected",
+                  "versus"]  # fmt: skip
 # Men and women compared, in this order (rows, U and r alike); a withheld gender is left out.
 GENDER_ORDER = ["man", "woman"]
 
@@ -129,7 +130,7 @@ class Command(BaseCommand):
         """Dunn's test of one pair: z, p, Holm-adjusted p across the pairs, who ranks higher."""
         return ["dunn", _cell(pair["z"]), _cell(pair["p_value"]), "asymptotic", "",
                 _cell(pair["p_adjusted"]), pair["correction"], "", "", pair["first"],
-                pair["higher"], "", "", "", "", pair["second"]]  # fmt: skip
+                pair["higher"], "", "", "", "", "", pair["second"]]  # fmt: skip
 
     @staticmethod
     def _test_cells(result) -> list[str]:
@@ -150,6 +151,7 @@ class Command(BaseCommand):
             _cell(result["effect_low"]),
             _cell(result["effect_high"]),
             result["effect_ci"],
+            result["interval_of"],
             _cell(result["effect_corrected"]),
             "",
         ]
