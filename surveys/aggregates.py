@@ -95,6 +95,55 @@ def answer_cube(responses, questionnaire: int) -> list[tuple[str, dict, int]]:
     return [(row["gender"], {code: row[names[code]] for code in cube}, row["n"]) for row in grouped]
 
 
+def counts_of(responses, questionnaire: int) -> dict:
+    """Every GROUP BY a questionnaire's table is counted from, as plain data (it is stored as
+    JSON by surveys/summaries.py): ``cube`` (:func:`answer_cube`), ``multi`` (per multi
+    question: [gender, the options ticked as stored, "other" written or not, n]) and
+    ``values`` (per value question: [option, text, gender, occurrences, people, named,
+    first place]). The counts of several sets of responses add up: :func:`merged`."""
+    qn = QUESTIONNAIRES[questionnaire]
+    responses = responses.filter(questionnaire=questionnaire).order_by()
+    multi, values = {}, {}
+    for question in qn.questions:
+        code = question.code
+        if question.kind == MULTI:
+            picked = responses.annotate(v=KeyTransform(code, "answers"),
+                                        t=_has_text(f"{code}_other"))  # fmt: skip
+            grouped = picked.values("gender", "v", "t").annotate(n=Count("pk"))
+            multi[code] = [[r["gender"], r["v"], bool(r["t"]), r["n"]] for r in grouped]
+        elif question.kind == VALUES:
+            items = (
+                ValueItem.objects.filter(question=code, response__in=responses.values("pk"))
+                .values("option", "text", "response__gender")
+                .annotate(
+                    occurrences=Count("pk"),
+                    people=Count("pk", filter=Q(first_for_option=True)),
+                    named=Count("pk", filter=Q(first_for_question=True)),
+                    first=Min(F("response_id") * FIRST + F("position")),
+                )
+                .order_by()
+            )
+            values[code] = [
+                [r["option"], r["text"], r["response__gender"], r["occurrences"], r["people"],
+                 r["named"], r["first"]]
+                for r in items
+            ]  # fmt: skip
+    cube = [list(row) for row in answer_cube(responses, questionnaire)]
+    return {"cube": cube, "multi": multi, "values": values}
+
+
+def merged(parts) -> dict:
+    """The counts of several sets of responses (each from :func:`counts_of`) as one: every
+    consumer adds them up, so their rows are simply put together."""
+    out: dict = {"cube": [], "multi": defaultdict(list), "values": defaultdict(list)}
+    for part in parts:
+        out["cube"] += part["cube"]
+        for kind in ("multi", "values"):
+            for code, rows in part[kind].items():
+                out[kind][code] += rows
+    return out
+
+
 def option_counts(cube, code: str, gender: str | None = None) -> Counter:
     """How many responses of the cube (of one gender, if given) counted under each option of
     a single or scale question (None: no answer)."""
@@ -106,15 +155,17 @@ def option_counts(cube, code: str, gender: str | None = None) -> Counter:
 
 
 def group_table_db(
-    responses, questionnaire: int, *, comments: bool = True, shown: int | None = None, cube=None
+    responses, questionnaire: int, *, comments: bool = True, shown: int | None = None, counts=None
 ) -> pd.DataFrame:
     """:func:`surveys.analysis.group_table` of these responses (a queryset), counted in the
     database. Without ``comments`` the comment lists stay empty (the tables CSV has none);
     with ``shown`` a row lists only its first ``shown`` comments (``comments_total`` still
-    counts them all). ``cube``: the :func:`answer_cube` already read, if any."""
+    counts them all). ``counts``: their :func:`counts_of` already read (or kept), if any;
+    the comments are read from ``responses``."""
     qn = QUESTIONNAIRES[questionnaire]
-    if cube is None:
-        cube = answer_cube(responses, questionnaire)
+    if counts is None:
+        counts = counts_of(responses, questionnaire)
+    cube = counts["cube"]
     responses = responses.filter(questionnaire=questionnaire).order_by()
     reasons = {q.comment_for: q.code for q in qn.questions if q.comment_for}
     shown = shown if comments else 0
@@ -151,9 +202,11 @@ def group_table_db(
                                  tally[code][None], total, listed.get(None, ()),
                                  written=with_reason[code][None]))  # fmt: skip
         elif question.kind == MULTI:
-            rows += _multi_rows(responses, questionnaire, question, total, comments, shown)
+            rows += _multi_rows(responses, questionnaire, question, total, comments, shown,
+                                counts["multi"].get(code, []))  # fmt: skip
         elif question.kind == VALUES:
-            rows += _value_rows(responses, questionnaire, code, everyone, total)
+            rows += _value_rows(questionnaire, code, everyone, total,
+                                counts["values"].get(code, []))  # fmt: skip
         elif question.kind == TEXT:
             written = tally[code][True]
             texts = _texts(responses, code, shown) if comments else []
@@ -191,20 +244,19 @@ def _texts(responses, code: str, shown: int | None) -> list[str]:
     return list(islice(texts, shown))
 
 
-def _multi_rows(responses, qn, question, total, comments, shown):
+def _multi_rows(responses, qn, question, total, comments, shown, counted):
     code = question.code
     chosen: dict = defaultdict(_Counts)
     skipped = _Counts()
     written = 0  # "other" ticked with its text written
-    values = responses.annotate(v=KeyTransform(code, "answers"), t=_has_text(f"{code}_other"))
-    for row in values.values("gender", "v", "t").annotate(n=Count("pk")):
-        picked = set(row["v"]) if isinstance(row["v"], list | tuple) else set()
+    for gender, ticked, other_written, n in counted:
+        picked = set(ticked) if isinstance(ticked, list | tuple) else set()
         for option in picked:
-            chosen[option].add(row["gender"], row["n"])
+            chosen[option].add(gender, n)
         if not picked:
-            skipped.add(row["gender"], row["n"])
-        if "other" in picked and row["t"]:
-            written += row["n"]
+            skipped.add(gender, n)
+        if "other" in picked and other_written:
+            written += n
     others = []
     if comments and written:
         texts = (
@@ -222,29 +274,17 @@ def _multi_rows(responses, qn, question, total, comments, shown):
     return rows
 
 
-def _value_rows(responses, qn, code, everyone: _Counts, total):
-    """One row per value named, from the value items (people once per value)."""
+def _value_rows(qn, code, everyone: _Counts, total, counted):
+    """One row per value named, from the value items' counts (people once per value)."""
     people: dict = defaultdict(_Counts)
     named = _Counts()
     texts: dict = defaultdict(dict)  # option -> text -> [first place, occurrences]
-    items = (
-        ValueItem.objects.filter(question=code, response__in=responses.values("pk"))
-        .values("option", "text", "response__gender")
-        .annotate(
-            occurrences=Count("pk"),
-            people=Count("pk", filter=Q(first_for_option=True)),
-            named=Count("pk", filter=Q(first_for_question=True)),
-            first=Min(F("response_id") * FIRST + F("position")),
-        )
-        .order_by()
-    )
-    for row in items:
-        gender = row["response__gender"]
-        people[row["option"]].add(gender, row["people"])
-        named.add(gender, row["named"])
-        seen = texts[row["option"]].setdefault(row["text"], [row["first"], 0])
-        seen[0] = min(seen[0], row["first"])
-        seen[1] += row["occurrences"]
+    for option, text, gender, occurrences, persons, naming, first in counted:
+        people[option].add(gender, persons)
+        named.add(gender, naming)
+        seen = texts[option].setdefault(text, [first, 0])
+        seen[0] = min(seen[0], first)
+        seen[1] += occurrences
 
     def mapped(option):
         return option.startswith("value:") and option[6:].isdigit()
@@ -267,12 +307,3 @@ def _value_rows(responses, qn, code, everyone: _Counts, total):
     if total and missing.n:
         rows.append(_row(qn, code, VALUES, NONE_OPTION, missing, total))
     return rows
-
-
-def group_tables_db(responses, *, comments: bool = True) -> pd.DataFrame:
-    """The tables of the questionnaires these responses answer (both when none)."""
-    answered = sorted(
-        set(responses.order_by().values_list("questionnaire", flat=True).distinct())
-    ) or [1, 2]
-    parts = [group_table_db(responses, n, comments=comments) for n in answered]
-    return pd.concat(parts, ignore_index=True)

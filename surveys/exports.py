@@ -34,17 +34,17 @@ def export_lines(responses, layout: str, *, group_name=None, questionnaire=None)
 def table_lines(groups, lang: str = "en") -> Iterator[str]:
     """The tables of one or more groups; with several, a group column comes first."""
     # Deferred: these load pandas, which a game server process should never pay for.
-    from surveys.aggregates import group_tables_db
+    from surveys.summaries import group_tables
 
     values, _aliases = value_catalogue()
     groups = list(groups)
     if len(groups) == 1:
-        table = group_tables_db(groups[0].responses(), comments=False)
+        table = group_tables(groups[0], comments=False)
         return csv_lines(TABLE_HEADER, table_rows(table, values, lang))
 
     def rows():
         for group in groups:
-            table = group_tables_db(group.responses(), comments=False)
+            table = group_tables(group, comments=False)
             for row in table_rows(table, values, lang):
                 yield [group.name, *row]
 

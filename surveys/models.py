@@ -241,3 +241,35 @@ class ValueItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.question}: {self.text} → {self.option}"
+
+
+class AnswerVersion(models.Model):
+    """How often one filing's answers were written: a group's own responses ("g:<id>") or a
+    room's unfiled ones ("r:<code>"). Counted by the database itself (the triggers of
+    surveys/counting_triggers.py) on every insert, update and delete of a response or a value
+    item, whichever code wrote it; surveys/summaries.py trusts a filing's kept counts only at
+    the version they were counted at."""
+
+    key = models.CharField(max_length=40, unique=True)
+    version = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.key} @ {self.version}"
+
+
+class TableCounts(models.Model):
+    """One filing's counts for one questionnaire's table (surveys.aggregates.counts_of), as
+    they were at ``version`` of its answers: a cache, rebuilt when the version moves on."""
+
+    key = models.CharField(max_length=40)
+    questionnaire = models.PositiveSmallIntegerField()
+    version = models.BigIntegerField()
+    counts = models.JSONField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["key", "questionnaire"], name="one_count_per_filing")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} Q{self.questionnaire} @ {self.version}"

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from games import debrief, reports
 from surveys import charts, gameplay, ordinal, play_figures
-from surveys.aggregates import answer_cube, group_table_db, option_counts
+from surveys.aggregates import group_table_db, option_counts
 from surveys.aliases import value_catalogue
 from surveys.analysis import (
     MIN_FOR_CORRELATION,
@@ -33,6 +33,7 @@ from surveys.questionnaires import (
     question,
 )
 from surveys.reporting import comparison_rows, shows_no_response, table_sections
+from surveys.summaries import group_counts
 from surveys.tables import with_missing
 from surveys.text import percent
 
@@ -69,26 +70,30 @@ class GroupReport:
         self.by_gender = by_gender
         self.correction = correction if correction in METHODS else HOLM
         self.values, self.aliases = value_catalogue()
-        # Each group's answers are read once per questionnaire, as a GROUP BY (its cube):
-        # the tables count it, and the statistics expand it into one row per response.
-        self._cubes: dict = {}
+        # Each group's answers are counted once per questionnaire as GROUP BYs, kept until
+        # they change (surveys/summaries.py): the tables add up the counts, and the
+        # statistics expand the cube of single and scale answers into one row per response.
+        self._counts: dict = {}
         self._tables: dict = {}
         cubes = [(g.name, n, self._cube(g, n)) for g in self.groups
                  for n in QUESTIONNAIRES]  # fmt: skip
         self.frame = cube_frame(cubes, STATISTICS_CODES)
         self.own = self.frame[self.frame["group"] == group.name]
 
-    def _cube(self, group, number: int):
-        if (group.pk, number) not in self._cubes:
-            self._cubes[group.pk, number] = answer_cube(group.responses(), number)
-        return self._cubes[group.pk, number]
+    def _group_counts(self, group, number: int) -> dict:
+        if (group.pk, number) not in self._counts:
+            self._counts[group.pk, number] = group_counts(group, number)
+        return self._counts[group.pk, number]
+
+    def _cube(self, group, number: int) -> list:
+        return self._group_counts(group, number)["cube"]
 
     def table(self, number: int) -> pd.DataFrame:
         """The group's table, each row with its first few comments (the export has all)."""
         if number not in self._tables:
             self._tables[number] = group_table_db(
                 self.group.responses(), number, shown=COMMENTS_SHOWN,
-                cube=self._cube(self.group, number),
+                counts=self._group_counts(self.group, number),
             )  # fmt: skip
         return self._tables[number]
 

@@ -167,15 +167,18 @@ def page_queries(client, group) -> int:
 
 
 def test_the_research_page_counts_each_table_once(admin_client, deck):
-    """The page's queries do not grow with the responses, and each questionnaire's table
-    is counted once (its N query runs once however many sections and charts show it)."""
+    """The page's queries do not grow with the responses; each questionnaire's table is
+    counted once (its value items read once however many sections and charts show it), and
+    not at all when nothing was written since the last count (surveys/summaries.py)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     rows = [(i, 1 + i % 2, GENDER_CODES[i % 3], {"A": "satisfied", "B2": 3, "F": ["Use value"]})
             for i in range(12)]  # fmt: skip
     group = store(rows)
-    few = page_queries(admin_client, group)
+    page_queries(admin_client, group)  # the first count of this filing is kept
+    store(rows[:6])
+    few = page_queries(admin_client, group)  # counted again: the answers changed
     more = [(k * 100 + i, n, g, a) for k in range(5) for i, n, g, a in rows]
     store(more + [(1000 + i, 1, "man", {"D": 80}) for i in range(40)])
     with CaptureQueriesContext(connection) as captured:
@@ -183,6 +186,10 @@ def test_the_research_page_counts_each_table_once(admin_client, deck):
     assert len(captured) == few
     value_counts = [q for q in captured if "surveys_valueitem" in q["sql"]]
     assert len(value_counts) == 2  # F and A2, once each
+    with CaptureQueriesContext(connection) as again:
+        admin_client.get(f"/en/survey/research/group/{group.pk}/")
+    assert not [q for q in again if "surveys_valueitem" in q["sql"]]
+    assert len(again) < few
 
 
 def test_missing_data_columns_number_by_number(deck):

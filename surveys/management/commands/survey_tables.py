@@ -1,11 +1,11 @@
 from django.core.management.base import BaseCommand
 from django.utils import translation
 
-from surveys.aggregates import group_tables_db
 from surveys.aliases import value_catalogue
 from surveys.csv_io import TABLE_HEADER, csv_lines, table_rows
 from surveys.management.commands._common import get_group
 from surveys.reporting import table_text
+from surveys.summaries import group_tables
 
 
 class Command(BaseCommand):
@@ -18,8 +18,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, group: str, format: str, lang: str, **options):
         values, _aliases = value_catalogue()
-        # Counted in the database; the comments only for the text table, which lists them.
-        table = group_tables_db(get_group(group).responses(), comments=format == "text")
+        # Counted in the database (once, then kept); the comments only for the text table.
+        table = group_tables(get_group(group), comments=format == "text")
         if format == "csv":
             for line in csv_lines(TABLE_HEADER, table_rows(table, values, lang)):
                 self.stdout.write(line, ending="")
