@@ -9,9 +9,10 @@ several samples; the interval is Efron's BCa, computed as ``scipy.stats.bootstra
 (mid-rank bias correction, jackknife acceleration per group), from ``RESAMPLES`` resamples
 drawn from ``numpy.random.default_rng(SEED)`` afresh for each interval: the same answers give
 the same interval, whatever else the page shows. Where BCa is undefined (every jackknife value
-equal, or every resample on one side of the estimate) or leaves the estimate out (V near 0)
-the percentile interval is given; near 0 V's interval says little, its bias-corrected value
-more.
+equal, or every resample on one side of the estimate) or leaves the estimate out, the
+percentile interval is given. Cramér's V is bootstrapped as its bias-corrected value
+(:func:`cramers_v_bias_corrected`): the plain V is above 0 even with no association, and so
+is every resample's, so its interval would lie above it.
 """
 
 import math
@@ -157,8 +158,8 @@ def interval(statistic, counts, *, resamples=RESAMPLES, seed=SEED, confidence=CO
         method = PERCENTILE
     low, high = np.percentile(draws, 100 * levels)
     if method == BCA and not low <= estimate <= high:
-        # Near a bound (V close to 0, every resample above it) BCa's levels run to the edge
-        # and the interval can leave the estimate out: the percentile interval instead.
+        # Near a bound (most resamples at 0, or above it) BCa's levels run to the edge and
+        # the interval can leave the estimate out: the percentile interval instead.
         low, high = np.percentile(draws, [100 * alpha, 100 * (1 - alpha)])
         method = PERCENTILE
     return {"low": float(low), "high": float(high), "method": method}

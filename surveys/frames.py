@@ -5,8 +5,11 @@ import pandas as pd
 
 from surveys.analysis import ensure_columns
 from surveys.models import Group
+from surveys.questionnaires import SCALE, SINGLE, all_questions
 from surveys.records import response_records
 
+# The answers the statistics read: the scale and single questions (surveys/analysis.py).
+STATISTICS_CODES = [q.code for q in all_questions() if q.kind in (SCALE, SINGLE)]
 BASE_COLUMNS = ["id", "respondent", "person", "group", "room", "questionnaire", "gender",
                 "age_band", "nationality"]  # fmt: skip
 

@@ -20,7 +20,7 @@ from surveys.analysis import (
 )
 from surveys.correction import HOLM, METHODS
 from surveys.csv_io import table_option_label
-from surveys.frames import cube_frame
+from surveys.frames import STATISTICS_CODES, cube_frame
 from surveys.questionnaires import (
     GENDER_CODES,
     GENDERS,
@@ -38,7 +38,6 @@ from surveys.tables import with_missing
 from surveys.text import percent
 
 CHARTED = {SCALE, MULTI, VALUES}
-STATISTICS_CODES = [q.code for q in all_questions() if q.kind in (SCALE, SINGLE)]
 COMMENTS_SHOWN = 20  # per table row on the page; the long export lists every comment
 COMPARED_GENDERS = ["man", "woman"]  # the order of the rows, U and r; a withheld gender is left out
 BAND_LABELS = {

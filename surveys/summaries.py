@@ -14,6 +14,7 @@ import pandas as pd
 from django.db import connection
 
 from surveys.aggregates import counts_of, group_table_db, merged
+from surveys.frames import STATISTICS_CODES, cube_frame
 from surveys.models import AnswerVersion, Response, TableCounts
 from surveys.questionnaires import QUESTIONNAIRES
 
@@ -57,6 +58,13 @@ def group_counts(group, questionnaire: int) -> dict:
         )
         parts.append(counts)
     return merged(parts)
+
+
+def statistics_frame(groups) -> pd.DataFrame:
+    """The groups' single and scale answers, one row per response (in no particular order),
+    expanded from their kept counts: what surveys/analysis.py's statistics read."""
+    cubes = [(g.name, n, group_counts(g, n)["cube"]) for g in groups for n in QUESTIONNAIRES]
+    return cube_frame(cubes, STATISTICS_CODES)
 
 
 def group_tables(group, *, comments: bool = True) -> pd.DataFrame:

@@ -10,10 +10,10 @@ from surveys import ordinal
 from surveys.analysis import compare_all, scale_stats
 from surveys.correction import HOLM, METHODS
 from surveys.csv_io import Number, csv_lines
-from surveys.frames import groups_frame
 from surveys.management.commands._common import get_group
 from surveys.questionnaires import SINGLE, all_questions
 from surveys.reporting import comparison_rows, pair_rows
+from surveys.summaries import statistics_frame
 
 STATS_HEADER = ["question", "group", "n", "mean", "sd", "median", "ci_low", "ci_high"]
 # Questions with ordered options (A, B, C, E): median, quartiles as ranks (1 = lowest option)
@@ -64,7 +64,7 @@ class Command(BaseCommand):
         groups = [get_group(group)] + [get_group(name) for name in compare]
         if len({g.pk for g in groups}) != len(groups):
             raise CommandError("a group is named twice")
-        frame = groups_frame(groups)
+        frame = statistics_frame(groups)  # from the kept counts (surveys/summaries.py)
         by = "gender" if by_gender else "group"
         order = GENDER_ORDER if by_gender else [g.name for g in groups]
         if by_gender:  # men and women of the first group; a withheld gender is left out
