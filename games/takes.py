@@ -165,11 +165,12 @@ def _decide(room: Room) -> Decision:
     if not Room.objects.filter(pk=room.pk, window_closes_at=closes).update(window_closes_at=None):
         return Decision(Result(deadline=None), {})  # another process decided
     room.window_closes_at = None
-    card = board_query(room).get(pk=room.current_card_id)
+    read = room.current_card_id
+    # The read card comes with its right takes (the card they took), not in a read of its own.
     window = list(
-        Take.objects.filter(read_card=card, won=False)
-        .filter(Q(card=card, correct=True) | Q(correct=False, pending=True))
-        .select_related("seat", "card__value_type")
+        Take.objects.filter(read_card_id=read, won=False)
+        .filter(Q(card_id=read, correct=True) | Q(correct=False, pending=True))
+        .select_related("seat", "card__value_type__field")
     )
     judged = {take.pk: take for take in window}
     right = [take for take in window if take.correct]
@@ -180,16 +181,18 @@ def _decide(room: Room) -> Decision:
             if t.seat.status == rules.ACTIVE
         ]
     )
+    settings = room_settings(room)
     judge_wrong_takes(
         room,
-        card.pk,
+        read,
         taken_ms=None if best is None else best.reaction_ms,
         waiting=[take for take in window if not take.correct],
+        settings=settings,
     )
     if best is None:  # only wrong takes, or their players left: the card is read on
         return Decision(Result(deadline=room.deadline), judged)
     won = judged[best.take]
-    result = _right_take(room, won.seat, card, room_settings(room), now, take=won, race=right)
+    result = _right_take(room, won.seat, won.card, settings, now, take=won, race=right)
     return Decision(result, judged)
 
 
@@ -290,13 +293,18 @@ def _wrong_take(room: Room, seat: Seat, card: BoardCard, settings: rules.Setting
 
 
 def judge_wrong_takes(
-    room: Room, read_card_id: int, *, taken_ms: float | None, waiting: list[Take] | None = None
+    room: Room,
+    read_card_id: int,
+    *,
+    taken_ms: float | None,
+    waiting: list[Take] | None = None,
+    settings: rules.Settings | None = None,
 ) -> None:
     """A fair race's wrong takes, judged by reaction time as the right ones are: one that
     came before the winner's reaction (or with no winner) counts; one after it is void, as
     a tap on a card already taken would be (its row goes, so no count or debrief sees it).
     ``waiting``: the pending wrong takes when the caller has read them already."""
-    settings = room_settings(room)
+    settings = settings or room_settings(room)
     if waiting is None:
         waiting = list(
             Take.objects.filter(

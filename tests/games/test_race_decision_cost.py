@@ -19,9 +19,10 @@ from games.selectors import Actor
 
 pytestmark = pytest.mark.django_db
 
-# BEGIN, the room, the window closed (compare-and-set), the card, the window's takes, the card
-# taken, the taker's score, the take won, the room's state, the event's version, COMMIT.
-STATEMENTS = 11
+# BEGIN, the room, the window closed (compare-and-set), the window's takes (the read card with
+# its right takes), the card taken, the taker's score, the take won, the room's state, the
+# event's version, COMMIT.
+STATEMENTS = 10
 WRONG_TAP = 3  # one counted: the take's points, the seat's score, the otetsuki event's version
 
 
