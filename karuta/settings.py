@@ -252,6 +252,9 @@ SURVEY_IMPORT_MAX_BYTES = int(os.environ.get("SURVEY_IMPORT_MAX_BYTES", str(20 *
 # for room deadlines coming up.
 RELAY_GRACE_SECONDS = 30
 DEADLINE_WATCH_SECONDS = 5
+# Seconds between a server process's full garbage-collector passes (karuta/garbage.py): on a
+# clock, not every few seconds under a hall's load; 0 leaves CPython's own schedule.
+GC_FULL_SECONDS = float(os.environ.get("GC_FULL_SECONDS", "60"))
 
 # Solo practice (practice/, docs/practice.md): result POSTs one address may send and failed
 # "continue on another device" codes one address may try (django-ratelimit's "count/period");

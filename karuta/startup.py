@@ -1,4 +1,5 @@
-"""Work a server process starts with (the deadline watch), however it is served.
+"""Work a server process starts with (its garbage collector's schedule, karuta/garbage.py; the
+deadline watch), however it is served.
 
 - daphne has no ASGI lifespan: its Twisted reactor runs our hook once it is running;
 - servers with lifespan (uvicorn) send ``lifespan.startup``.
@@ -10,9 +11,10 @@ themselves.
 from __future__ import annotations
 
 import asyncio
-import gc
 import sys
 from collections.abc import Callable
+
+from karuta import garbage
 
 
 class StartWithServer:
@@ -30,7 +32,7 @@ class StartWithServer:
     def start(self) -> None:
         if not self.started:
             self.started = True
-            freeze_what_is_loaded()
+            garbage.schedule()  # karuta/garbage.py: full passes on a clock, not on load
             self.on_start()
 
     async def __call__(self, scope, receive, send):
@@ -44,12 +46,3 @@ class StartWithServer:
                     await send({"type": "lifespan.shutdown.complete"})
                     return
         return await self.app(scope, receive, send)
-
-
-def freeze_what_is_loaded() -> None:
-    """Leave everything loaded at start-up (Django, the app, the URLconf: most of a process's
-    objects) out of the garbage collector's full passes. A full pass over them paused a
-    500-player room's fan-out by about 90 ms now and then (make bench, 1 take in 50); what a
-    game allocates is still collected as usual."""
-    gc.collect()
-    gc.freeze()
