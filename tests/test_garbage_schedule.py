@@ -8,6 +8,10 @@ import pytest
 
 from karuta import garbage
 from karuta.startup import StartWithServer
+from tests.games.conftest import run_async
+
+# Plain tests, each on a loop of its own thread: after the session's browser tests, Playwright's
+# sync API holds the main thread's loop, where pytest-asyncio can no longer run one.
 
 
 @pytest.fixture
@@ -46,11 +50,14 @@ def cycles(n: int) -> None:
         a["self"] = a
 
 
-@pytest.mark.asyncio
-async def test_a_server_start_freezes_the_loaded_and_takes_full_passes_onto_the_clock(
+def test_a_server_start_freezes_the_loaded_and_takes_full_passes_onto_the_clock(
     collector, settings
 ):
     settings.GC_FULL_SECONDS = 0.2
+    run_async(start_and_load)
+
+
+async def start_and_load():
     passes, watch = full_passes()
     try:
         app = StartWithServer(None, on_start=lambda: None)
@@ -73,10 +80,13 @@ async def test_a_server_start_freezes_the_loaded_and_takes_full_passes_onto_the_
             task.cancel()
 
 
-@pytest.mark.asyncio
-async def test_zero_seconds_leaves_cpythons_schedule(collector, settings):
+def test_zero_seconds_leaves_cpythons_schedule(collector, settings):
     settings.GC_FULL_SECONDS = 0
     before = gc.get_threshold()
-    assert garbage.schedule() is None
+
+    async def schedule():
+        return garbage.schedule()
+
+    assert run_async(schedule) is None
     assert gc.get_threshold() == before
     assert gc.get_freeze_count() > 0
