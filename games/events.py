@@ -43,7 +43,7 @@ class Event:
 
     room: str
     kind: str
-    version: int
+    version: int | None  # None: a hall's join, which the relays merge (``coalesced``)
     public: str
     private: str | None = None
     reader: int | None = None  # the reader's seat when the event was written
@@ -55,6 +55,9 @@ class Event:
     # copied once per seat into the channel-layer message. A tab's own part takes precedence
     # over ``private``.
     personal: dict[str, str] | None = None
+    # Unversioned, and a relay sends its tabs only the last of those it got within
+    # HALL_JOIN_SECONDS (games/realtime/relay.py): a hall's joins.
+    coalesced: bool = False
 
     def message(self) -> dict:
         """The channel-layer message (channels wants a dict with a ``type``)."""
@@ -68,13 +71,18 @@ class Event:
             "close_seat": self.close_seat,
             "close_code": self.close_code,
             "personal": self.personal,
+            "coalesced": self.coalesced,
         }
 
     @classmethod
     def from_message(cls, room: str, message: dict) -> Event:
         fields = ("kind", "version", "public", "private", "reader", "close_seat", "close_code",
                   "personal")  # fmt: skip
-        return cls(room, **{name: message.get(name) for name in fields})
+        return cls(
+            room,
+            **{name: message.get(name) for name in fields},
+            coalesced=bool(message.get("coalesced")),
+        )
 
     def text_for(self, role: str, seat: int | None) -> str:
         if self.personal:
@@ -153,6 +161,21 @@ def emit(
     return event
 
 
+def emit_coalesced(room: Room, kind: str, data: dict) -> Event:
+    """An event without a version, of which each relay sends its tabs only the last it got
+    within HALL_JOIN_SECONDS: one a tab may miss, as it misses nothing it needs (a count, or a
+    player a hall's lists would not show)."""
+    event = Event(
+        room=room.code,
+        kind=kind,
+        version=None,
+        public=_encode({"type": kind, **data}),
+        coalesced=True,
+    )
+    transaction.on_commit(partial(_queue, event))
+    return event
+
+
 def _personal(public: dict, parts: dict[str, dict]) -> dict[str, str]:
     for own in parts.values():
         if repeated := own.keys() & public.keys():  # joined on delivery: keys must differ
@@ -196,7 +219,12 @@ def _active_count(room: Room) -> int:
 
 
 def player_joined(room: Room, seat: Seat) -> Event:
-    data = {"player": selectors.player(seat), "players_total": _active_count(room)}
+    total = _active_count(room)
+    data = {"player": selectors.player(seat), "players_total": total}
+    if total > selectors.list_max():
+        # A hall: every join to every tab would be 4 million frames for 2,000 players; its
+        # tabs hear of the joins about once a second instead (docs/protocol.md, "Halls").
+        return emit_coalesced(room, "player_joined", data)
     return emit(room, "player_joined", data)
 
 

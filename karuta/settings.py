@@ -226,6 +226,9 @@ LATENCY_PROBE_SECONDS = float(os.environ.get("LATENCY_PROBE_SECONDS", "3"))
 # A hall: no message lists more players than this (the final ranking, a team's members, the
 # snapshot's players, the teams event); each tab also gets its own row (docs/protocol.md).
 HALL_LIST_MAX = int(os.environ.get("HALL_LIST_MAX", "100"))
+# How often at most a hall's tabs hear of its joins (the last join and the total, merged by each
+# process's relay): one frame per tab a second, not one per join.
+HALL_JOIN_SECONDS = float(os.environ.get("HALL_JOIN_SECONDS", "1"))
 # A limit whose cache is down lets everyone through (as the join limit does): a Redis outage
 # must not lock a class out.
 RATELIMIT_FAIL_OPEN = True

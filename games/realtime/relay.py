@@ -58,6 +58,11 @@ def grace_seconds() -> float:
     return float(getattr(settings, "RELAY_GRACE_SECONDS", 30))
 
 
+def join_seconds() -> float:
+    """How often at most a hall's tabs hear of its joins (docs/protocol.md, "Halls")."""
+    return float(getattr(settings, "HALL_JOIN_SECONDS", 1.0))
+
+
 def refresh_seconds(layer) -> float:
     """Renew group membership well inside the layer's expiry (a quarter of it)."""
     return max(0.05, getattr(layer, "group_expiry", 86400) / 4)
@@ -78,6 +83,8 @@ class RoomRelay:
         self._tasks: list[asyncio.Task] = []
         self._release: asyncio.TimerHandle | None = None
         self._stopping = False
+        self._merged: Event | None = None  # the last hall join not sent yet (``_merge``)
+        self._flushing: asyncio.Task | None = None
 
     # --- start and stop ---------------------------------------------------------------
 
@@ -197,6 +204,24 @@ class RoomRelay:
     async def deliver(self, event: Event) -> None:
         if event.kind == "finished":
             self.finished = True
+        if event.coalesced:
+            return self._merge(event)
+        await self._send(event)
+
+    def _merge(self, event: Event) -> None:
+        """A hall's join: the tabs get the last of those that came within HALL_JOIN_SECONDS
+        of the first, once that time is up (each is unversioned and says the room's total)."""
+        first = self._merged is None
+        self._merged = event
+        if first:
+            self.loop.call_later(join_seconds(), self._flush_merged)
+
+    def _flush_merged(self) -> None:
+        event, self._merged = self._merged, None
+        if event is not None and not self._stopping:
+            self._flushing = self.loop.create_task(self._send(event))
+
+    async def _send(self, event: Event) -> None:
         for member in list(self.members):
             try:
                 await member.relay(event)

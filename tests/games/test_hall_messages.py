@@ -42,7 +42,14 @@ async def test_a_hall_lists_its_top_and_each_tab_its_own_row(make_room, clients,
         assert players[-1].seat in {p["id"] for p in snap["players"]}
     await host.expect_where("player_joined", players_total=PLAYERS)
     joined = [m for m in host.seen if m["type"] == "player_joined"]
-    assert [m["players_total"] for m in joined] == list(range(1, PLAYERS + 1))
+    # Up to the cap each join is an event of its own; past it (a hall) the relay sends the
+    # last of the joins of each HALL_JOIN_SECONDS, unversioned, and it says the total.
+    assert [m["players_total"] for m in joined[:CAP]] == list(range(1, CAP + 1))
+    assert all(isinstance(m["version"], int) for m in joined[:CAP])
+    assert all("version" not in m for m in joined[CAP:])
+    assert [m["players_total"] for m in joined[CAP:]] == sorted(
+        {m["players_total"] for m in joined[CAP:]}
+    )
 
     await host.send("start")
     # P0 … P6 take one card each; P7, P8 and P9 take none.
@@ -96,3 +103,32 @@ async def test_a_hall_lists_its_top_and_each_tab_its_own_row(make_room, clients,
         return sorted(Seat.objects.filter(room__code=code).values_list("cards", flat=True))
 
     assert await scores() == [0] * 3 + [1] * CARDS
+
+
+async def test_a_halls_joins_reach_each_tab_about_once_a_second_not_once_per_join(
+    make_room, clients, settings
+):
+    """Every join sent to every tab would be 4 million frames for a hall of 2,000: past the
+    cap a tab gets one player_joined per HALL_JOIN_SECONDS, the last, with the room's total;
+    the events after it keep their versions in order (no tab has to ask for a snapshot)."""
+    settings.HALL_LIST_MAX = 2
+    settings.HALL_JOIN_SECONDS = 0.5
+    code, token = await make_room()
+    host = await clients(code)
+    first = await host.hello("host", token)
+    players = [await clients(code) for _ in range(8)]
+    for number, player in enumerate(players):
+        await player.join(f"P{number}")  # all 8 well inside half a second
+    last = await host.expect_where("player_joined", players_total=8)
+    assert "version" not in last and last["player"]["nickname"] == "P7"
+    joined = [m for m in host.seen if m["type"] == "player_joined"]
+    assert [m["players_total"] for m in joined[:2]] == [1, 2]  # below the cap: each join
+    assert len(joined) <= 2 + 2  # the six hall joins in one frame, or two at a boundary
+    # An early phone heard of the hall's joins the same way, and still plays in order.
+    early = [m for m in players[0].seen if m["type"] == "player_joined"]
+    assert len(early) <= 1 + 2
+    assert await players[0].expect_where("player_joined", players_total=8)
+    await host.send("start")
+    started = await host.expect("started")
+    versions = [m["version"] for m in host.seen if "version" in m and m["type"] != "snapshot"]
+    assert versions == list(range(first["version"] + 1, started["version"] + 1))

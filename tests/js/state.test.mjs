@@ -157,6 +157,21 @@ describe("deltas state what is", () => {
     assert.deepEqual(state.you.seat, aki);
     assert.equal(state.you.seat, state.players.get(11));
   });
+
+  it("a hall's join has no version: applied as it comes, the events after it still in order", () => {
+    const state = fromSnapshot(readingSnapshot(), "player", NOW);
+    const before = state.version;
+    const ben = { id: 40, nickname: "Ben", score: 0, cards: 0, wrong: 0 };
+    const joined = apply(state, { type: "player_joined", player: ben, players_total: 140 }, NOW);
+    assert.equal(joined.redraw, "scores");
+    assert.deepEqual(kinds(joined), []); // no snapshot asked for
+    assert.equal(state.playersTotal, 140);
+    assert.equal(state.version, before);
+    const next = apply(state, { type: "player_left", version: before + 1, seat: 40, reason: "removed", players_total: 139 }, NOW);
+    assert.deepEqual(kinds(next), []);
+    assert.equal(state.version, before + 1);
+    assert.equal(state.playersTotal, 139);
+  });
 });
 
 describe("the secret answer", () => {

@@ -45,8 +45,8 @@ const REPLIES = new Set(["snapshot", "welcome", "pong", "take_result", "error"])
 export function apply(state, message, now) {
   const handler = HANDLERS[message?.type];
   if (!handler) return nothing();
-  // Replies answer this tab and are always handled; so is a message without a version (none
-  // in the protocol: every event has one), as there is nothing to order it by.
+  // Replies answer this tab and are always handled; so is a message without a version (a
+  // hall's merged player_joined, docs/protocol.md "Halls"), as there is nothing to order it by.
   const event = !REPLIES.has(message.type) && typeof message.version === "number";
   if (event) {
     const verdict = checkVersion(state, message.version);
