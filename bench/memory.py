@@ -19,11 +19,16 @@ GROUP = "bench-memory"
 STAFF_SESSION = f"""
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.test import Client
 from surveys.models import Group
+from surveys.permissions import READ
 
 User = get_user_model()
 user, _ = User.objects.get_or_create(username="bench-staff", defaults={{"is_staff": True}})
+# Being staff is not enough to see answers (surveys/permissions.py): a researcher's read rights.
+user.user_permissions.add(*(Permission.objects.get(content_type__app_label=app, codename=code)
+                            for app, code in (name.split(".") for name in READ)))
 client = Client()
 client.force_login(user)
 cookie = settings.SESSION_COOKIE_NAME
